@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ResultsFileError } from '../scenarios/results-reader.js';
+import { ScenarioError } from '../scenarios/scenario-error.js';
+import { TOOL_VERSION } from '../scenarios/tool-version.js';
+import { benchCommand } from './bench.js';
+import { CliExit, EXIT } from './exit-codes.js';
+import { initCommand } from './init.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
+import { schemaCommand } from './schema.js';
+import { validateCommand } from './validate.js';
+
+const program = new Command('loadtest')
+  .description('load testing and capacity planning: scripted flows, honest latency, results you can gate on')
+  .version(TOOL_VERSION)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+for (const command of [runCommand(), benchCommand(), reportCommand(), validateCommand(), initCommand(), schemaCommand()]) {
+  program.addCommand(command.exitOverride());
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // help and version end "with an error" in commander's terms but are successes for the user
+    return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+  }
+  if (error instanceof ScenarioError || error instanceof ResultsFileError) {
+    process.stderr.write(error.message + '\n');
+    return EXIT.badInput;
+  }
+  if (error instanceof CliExit) {
+    process.stderr.write(error.message + '\n');
+    return error.code;
+  }
+  process.stderr.write(`loadtest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.runFailed;
+}

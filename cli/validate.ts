@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { loadScenario } from '../scenarios/load-scenario.js';
+import type { StepSpec } from '../scenarios/model.js';
+
+export function validateCommand(): Command {
+  return new Command('validate')
+    .description('check a scenario file without running it')
+    .argument('<scenario>', 'scenario file')
+    .option('-t, --target <url>', 'base URL overriding the scenario target')
+    .action(async (file: string, flags: { target?: string }) => {
+      const scenario = await loadScenario(file, flags.target === undefined ? {} : { target: flags.target });
+      const steps = scenario.flows.reduce((total, flow) => total + countRequests(flow.steps), 0);
+      const seconds = scenario.phases.reduce((total, phase) => total + phase.durationMs, 0) / 1000;
+      process.stdout.write(
+        `${file}: ok — "${scenario.name}" against ${scenario.target}: ${scenario.flows.length} flow(s), ` +
+          `${steps} request step(s), ${scenario.phases.length} phase(s) over ${seconds} s, ` +
+          `${Object.keys(scenario.data).length} feeder(s), ${scenario.thresholds.length} threshold(s)\n`,
+      );
+    });
+}
+
+function countRequests(steps: StepSpec[]): number {
+  return steps.reduce((total, step) => total + (step.kind === 'request' ? 1 : step.kind === 'loop' ? countRequests(step.steps) : 0), 0);
+}

@@ -1,0 +1,83 @@
+import type { LatencySummary, RunSummary, TrafficSummary } from './summary.js';
+import type { ThresholdVerdict } from './thresholds.js';
+
+// The end-of-run summary for a terminal: what a person reads first. A pure function of the
+// summary; colour only when the caller says the output supports it.
+
+export interface TerminalStyle {
+  color: boolean;
+}
+
+export function renderTerminalSummary(summary: RunSummary, verdicts: ThresholdVerdict[], style: TerminalStyle): string {
+  const paint = (code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const lines: string[] = [];
+  const o = summary.overall;
+  const banner = summary.partial ? paint('33', `PARTIAL (${summary.status})`) : paint('32', 'completed');
+  lines.push(`${summary.mode === 'bench' ? 'bench' : 'scenario'} ${summary.scenario} → ${summary.target}  ${banner}  ${summary.durationS.toFixed(1)} s`);
+  lines.push('');
+  lines.push(
+    `requests ${o.requests}  ${o.rps.toFixed(1)}/s   errors ${o.errors} (${percent(o.errorRate)})   ` +
+      `iterations ${o.iterations.started} started, ${o.iterations.ok} ok, ${o.iterations.failed} failed` +
+      (o.iterations.interrupted > 0 ? `, ${o.iterations.interrupted} interrupted` : '') +
+      `   dropped ${o.dropped}`,
+  );
+  lines.push('');
+  const rows: string[][] = [['', 'requests', 'rps', 'errors', 'p50', 'p90', 'p95', 'p99', 'max']];
+  rows.push(trafficRow('latency (all)', o, o.latency));
+  rows.push(trafficRow('service time', o, o.serviceTime));
+  for (const [name, step] of Object.entries(summary.steps)) rows.push(trafficRow(`  ${name}`, step, step.latency));
+  if (summary.phases.length > 1) {
+    for (const phase of summary.phases) rows.push(trafficRow(`phase ${phase.name}`, phase, phase.latency));
+  }
+  lines.push(...table(rows));
+  lines.push('  latency is measured from when each request was due; service time from when it was sent (ms)');
+
+  const classes = Object.entries(o.errorsByClass);
+  if (classes.length > 0) {
+    lines.push('');
+    lines.push('errors by class: ' + classes.map(([name, count]) => `${name} ${count}`).join(', '));
+    for (const error of summary.topErrors.slice(0, 5)) {
+      lines.push(`  ${error.count}× ${error.step} ${error.outcome}: ${error.message}`);
+    }
+  }
+  if (o.iterations.startLag.p99 > 0) {
+    lines.push('');
+    lines.push(`iteration start lag (actual − intended): p50 ${ms(o.iterations.startLag.p50)}  p99 ${ms(o.iterations.startLag.p99)}  max ${ms(o.iterations.startLag.max)}`);
+  }
+  if (verdicts.length > 0) {
+    lines.push('');
+    lines.push('thresholds:');
+    for (const verdict of verdicts) {
+      const mark = verdict.passed ? paint('32', 'pass') : paint('31', 'FAIL');
+      lines.push(`  ${mark}  ${verdict.expression}   (actual ${verdict.actualText})`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+function trafficRow(label: string, traffic: TrafficSummary, latency: LatencySummary): string[] {
+  return [
+    label,
+    String(traffic.requests),
+    traffic.rps.toFixed(1),
+    `${traffic.errors} (${percent(traffic.errorRate)})`,
+    ms(latency.p50),
+    ms(latency.p90),
+    ms(latency.p95),
+    ms(latency.p99),
+    ms(latency.max),
+  ];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+}
+
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio > 0 && ratio < 0.001 ? 3 : 2)}%`;
+}

@@ -1,0 +1,265 @@
+import { addInto, decodeHistogram, newHistogram } from '../scenarios/histogram.js';
+import type { Histogram } from '../scenarios/histogram.js';
+import { OUTCOMES } from '../scenarios/outcome.js';
+import type { Outcome } from '../scenarios/outcome.js';
+import type { Results } from '../scenarios/results-reader.js';
+import type { IterationIntervalRecord, StepIntervalRecord } from '../scenarios/results-format.js';
+
+// The run summary: a pure function of the results stream. The terminal summary, the summary JSON
+// and the thresholds all read this one shape. Times are milliseconds, rates per second.
+
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  'p99.9': number;
+  max: number;
+}
+
+export interface TrafficSummary {
+  requests: number;
+  rps: number;
+  /** Requests whose outcome was not ok. */
+  errors: number;
+  errorRate: number;
+  errorsByClass: Partial<Record<Outcome, number>>;
+  bytesIn: number;
+  bytesOut: number;
+  /** From when each request was due: what a user of the system would have waited. */
+  latency: LatencySummary;
+  /** From when each request was written to the socket. */
+  serviceTime: LatencySummary;
+}
+
+export interface IterationSummary {
+  started: number;
+  ok: number;
+  failed: number;
+  interrupted: number;
+  dropped: number;
+  droppedByReason: Record<string, number>;
+  /** Start lateness (actual − intended), ms. */
+  startLag: LatencySummary;
+}
+
+export interface PhaseSummary extends TrafficSummary {
+  name: string;
+  executor: string;
+  durationS: number;
+  dropped: number;
+  iterations: IterationSummary;
+}
+
+export interface RunSummary {
+  scenario: string;
+  mode: 'scenario' | 'bench';
+  target: string;
+  startedAt: string;
+  status: 'completed' | 'interrupted' | 'failed';
+  /** True when the run did not finish its schedule: the figures cover what was measured. */
+  partial: boolean;
+  durationS: number;
+  overall: TrafficSummary & { dropped: number; iterations: IterationSummary };
+  steps: Record<string, TrafficSummary>;
+  phases: PhaseSummary[];
+  /** The most frequent failure messages. */
+  topErrors: Array<{ step: string; outcome: Outcome; message: string; count: number }>;
+  generator: { maxRssBytes: number; maxEventLoopDelayMs: number; cpuSeconds: number };
+}
+
+class TrafficAccumulator {
+  requests = 0;
+  errors = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  readonly byClass = new Map<Outcome, number>();
+  readonly latency: Histogram = newHistogram();
+  readonly service: Histogram = newHistogram();
+
+  add(record: StepIntervalRecord): void {
+    this.requests += record.count;
+    if (record.outcome !== 'ok') this.errors += record.count;
+    this.bytesIn += record.bytesIn;
+    this.bytesOut += record.bytesOut;
+    this.byClass.set(record.outcome, (this.byClass.get(record.outcome) ?? 0) + record.count);
+    addInto(this.latency, decodeHistogram(record.latency));
+    addInto(this.service, decodeHistogram(record.service));
+  }
+
+  summarise(durationS: number): TrafficSummary {
+    const errorsByClass: Partial<Record<Outcome, number>> = {};
+    for (const outcome of OUTCOMES) {
+      const count = this.byClass.get(outcome);
+      if (outcome !== 'ok' && count !== undefined) errorsByClass[outcome] = count;
+    }
+    return {
+      requests: this.requests,
+      rps: durationS > 0 ? round(this.requests / durationS) : 0,
+      errors: this.errors,
+      errorRate: this.requests > 0 ? this.errors / this.requests : 0,
+      errorsByClass,
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      latency: latencySummary(this.latency),
+      serviceTime: latencySummary(this.service),
+    };
+  }
+}
+
+class IterationAccumulator {
+  started = 0;
+  ok = 0;
+  failed = 0;
+  interrupted = 0;
+  readonly dropped: Record<string, number> = {};
+  readonly lag: Histogram = newHistogram();
+
+  add(record: IterationIntervalRecord): void {
+    this.started += record.started;
+    this.ok += record.ok;
+    this.failed += record.failed;
+    this.interrupted += record.interrupted;
+    for (const [reason, count] of Object.entries(record.dropped)) this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
+    if (record.lag !== null) addInto(this.lag, decodeHistogram(record.lag));
+  }
+
+  summarise(): IterationSummary {
+    const dropped = Object.values(this.dropped).reduce((a, b) => a + b, 0);
+    return {
+      started: this.started,
+      ok: this.ok,
+      failed: this.failed,
+      interrupted: this.interrupted,
+      dropped,
+      droppedByReason: { ...this.dropped },
+      startLag: latencySummary(this.lag),
+    };
+  }
+}
+
+export function summarise(results: Results): RunSummary {
+  const { header, records } = results;
+  const overall = new TrafficAccumulator();
+  const overallIterations = new IterationAccumulator();
+  const steps = new Map<string, TrafficAccumulator>();
+  const phases = new Map<string, { traffic: TrafficAccumulator; iterations: IterationAccumulator; startS?: number; endS?: number; lastStepEndS: number }>();
+  const errorMessages = new Map<string, { step: string; outcome: Outcome; message: string; count: number }>();
+  const generator = { maxRssBytes: 0, maxEventLoopDelayMs: 0, cpuSeconds: 0 };
+  let status: RunSummary['status'] | undefined;
+  let firstPhaseStartS: number | undefined;
+  let lastStepEndS = 0;
+
+  const phaseEntry = (name: string) => {
+    let entry = phases.get(name);
+    if (entry === undefined) {
+      entry = { traffic: new TrafficAccumulator(), iterations: new IterationAccumulator(), lastStepEndS: 0 };
+      phases.set(name, entry);
+    }
+    return entry;
+  };
+  for (const plan of header.phases) phaseEntry(plan.name);
+
+  for (const record of records) {
+    switch (record.type) {
+      case 'step': {
+        overall.add(record);
+        let step = steps.get(record.step);
+        if (step === undefined) steps.set(record.step, (step = new TrafficAccumulator()));
+        step.add(record);
+        const phase = phaseEntry(record.phase);
+        phase.traffic.add(record);
+        phase.lastStepEndS = Math.max(phase.lastStepEndS, record.t + record.dur);
+        lastStepEndS = Math.max(lastStepEndS, record.t + record.dur);
+        break;
+      }
+      case 'iterations':
+        overallIterations.add(record);
+        phaseEntry(record.phase).iterations.add(record);
+        break;
+      case 'error-sample': {
+        const key = `${record.step}\u0000${record.outcome}\u0000${record.message}`;
+        const seen = errorMessages.get(key);
+        if (seen !== undefined) seen.count += record.count;
+        else errorMessages.set(key, { step: record.step, outcome: record.outcome, message: record.message, count: record.count });
+        break;
+      }
+      case 'phase': {
+        const entry = phaseEntry(record.phase);
+        if (record.event === 'start') {
+          entry.startS = record.t;
+          firstPhaseStartS ??= record.t;
+        } else entry.endS = record.t;
+        break;
+      }
+      case 'generator':
+        generator.maxRssBytes = Math.max(generator.maxRssBytes, record.rssBytes);
+        generator.maxEventLoopDelayMs = Math.max(generator.maxEventLoopDelayMs, record.eventLoopDelayMaxMs);
+        generator.cpuSeconds += record.cpuUs / 1e6;
+        break;
+      case 'end':
+        status = record.status;
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Throughput is requests over the time they took: from the first phase start until the later of
+  // the last phase end and the last completed request (a queue drained after the schedule ended
+  // still took that time; dividing by the schedule alone would overstate what the target served).
+  const lastPhaseEnd = Math.max(0, ...[...phases.values()].map((p) => p.endS ?? 0));
+  const loadEndS = Math.max(lastPhaseEnd, lastStepEndS);
+  const durationS = round(Math.max(0, loadEndS - (firstPhaseStartS ?? 0)));
+  const finalStatus = status ?? 'interrupted';
+  const overallIterationSummary = overallIterations.summarise();
+
+  return {
+    scenario: header.scenario.name,
+    mode: header.mode,
+    target: header.scenario.target,
+    startedAt: new Date(header.startEpochMs).toISOString(),
+    status: finalStatus,
+    partial: finalStatus !== 'completed' || results.tornTail,
+    durationS,
+    overall: { ...overall.summarise(durationS), dropped: overallIterationSummary.dropped, iterations: overallIterationSummary },
+    steps: Object.fromEntries([...steps].map(([name, acc]) => [name, acc.summarise(durationS)])),
+    phases: [...phases].map(([name, entry]) => {
+      const plan = header.phases.find((p) => p.name === name);
+      const phaseDurationS =
+        entry.startS !== undefined ? Math.max(entry.endS ?? 0, entry.lastStepEndS) - entry.startS : (plan?.durationS ?? 0);
+      const iterations = entry.iterations.summarise();
+      return {
+        name,
+        executor: plan?.executor ?? 'unknown',
+        durationS: round(phaseDurationS),
+        ...entry.traffic.summarise(phaseDurationS),
+        dropped: iterations.dropped,
+        iterations,
+      };
+    }),
+    topErrors: [...errorMessages.values()].sort((a, b) => b.count - a.count).slice(0, 10),
+    generator: { ...generator, cpuSeconds: round(generator.cpuSeconds) },
+  };
+}
+
+export function latencySummary(histogram: Histogram): LatencySummary {
+  if (histogram.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, 'p99.9': 0, max: 0 };
+  const ms = (us: number): number => round(us / 1000);
+  return {
+    min: ms(histogram.minNonZeroValue),
+    mean: ms(histogram.mean),
+    p50: ms(histogram.getValueAtPercentile(50)),
+    p90: ms(histogram.getValueAtPercentile(90)),
+    p95: ms(histogram.getValueAtPercentile(95)),
+    p99: ms(histogram.getValueAtPercentile(99)),
+    'p99.9': ms(histogram.getValueAtPercentile(99.9)),
+    max: ms(histogram.maxValue),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}

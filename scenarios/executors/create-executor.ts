@@ -1,0 +1,33 @@
+import type { PhaseSpec } from '../model.js';
+import { ConstantArrivalRate } from './constant-arrival-rate.js';
+import { ConstantVus } from './constant-vus.js';
+import type { Executor } from './phase-context.js';
+import { RampingArrivalRate } from './ramping-arrival-rate.js';
+import { RampingVus } from './ramping-vus.js';
+
+export function createExecutor(phase: PhaseSpec): Executor {
+  switch (phase.executor) {
+    case 'constant-arrival-rate':
+      return new ConstantArrivalRate(phase);
+    case 'ramping-arrival-rate':
+      return new RampingArrivalRate(phase);
+    case 'constant-vus':
+      return new ConstantVus(phase);
+    case 'ramping-vus':
+      return new RampingVus(phase);
+  }
+}
+
+/** The executor's parameters as plain numbers, for the stream header and reports. */
+export function phaseParams(phase: PhaseSpec): Record<string, number> {
+  switch (phase.executor) {
+    case 'constant-arrival-rate':
+      return { rate: phase.rate, maxInFlight: phase.maxInFlight };
+    case 'ramping-arrival-rate':
+      return { from: phase.from, to: phase.to, maxInFlight: phase.maxInFlight };
+    case 'constant-vus':
+      return { vus: phase.vus };
+    case 'ramping-vus':
+      return { from: phase.from, to: phase.to };
+  }
+}

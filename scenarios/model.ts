@@ -1,0 +1,160 @@
+// The validated, normalised form of a scenario: what the loader produces and everything downstream
+// consumes. Durations are milliseconds, rates are per second, paths are absolute. Nothing here is
+// optional that has a sensible default: the loader fills defaults in, so the engine never guesses.
+
+export interface Scenario {
+  name: string;
+  /** Absolute path of the scenario file; '' when built in code. */
+  file: string;
+  /** Base URL every relative request URL is resolved against. */
+  target: string;
+  http: HttpOptions;
+  defaults: RequestDefaults;
+  data: Record<string, FeederSpec>;
+  flows: FlowSpec[];
+  phases: PhaseSpec[];
+  /** Threshold expressions such as "p99<250ms" or "errors<1%", checked over the whole run. */
+  thresholds: string[];
+  /** How long in-flight iterations may finish after the last phase before they are aborted. */
+  gracefulStopMs: number;
+}
+
+export interface HttpOptions {
+  /** Connections per origin (undici pool size). */
+  connections: number;
+  /** Requests pipelined per connection; 1 means none. */
+  pipelining: number;
+  /** Response bytes kept for captures and checks; the rest is counted and discarded. */
+  maxBodyBytes: number;
+}
+
+export interface RequestDefaults {
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export type FeederOrder = 'sequential' | 'random' | 'unique';
+export type DataRow = Record<string, string | number | boolean | null>;
+
+export interface FeederSpec {
+  name: string;
+  /** Absolute path of the CSV or JSON file the rows came from. */
+  file: string;
+  order: FeederOrder;
+  rows: DataRow[];
+}
+
+export interface FlowSpec {
+  name: string;
+  weight: number;
+  steps: StepSpec[];
+}
+
+export type StepSpec = RequestStep | ThinkStep | LoopStep;
+
+export interface RequestStep {
+  kind: 'request';
+  /** Name used in every metric; unique within its flow (flows sharing a step name share its metrics). */
+  name: string;
+  request: RequestSpec;
+  capture: Record<string, CaptureSpec>;
+  check: CheckSpec;
+  /** Pause after this step completes. */
+  think?: ThinkSpec;
+}
+
+export interface ThinkStep {
+  kind: 'think';
+  think: ThinkSpec;
+}
+
+export interface LoopStep {
+  kind: 'loop';
+  name: string;
+  count: number;
+  steps: StepSpec[];
+}
+
+export interface RequestSpec {
+  method: string;
+  /** Handlebars template; relative to the scenario target unless absolute. */
+  url: string;
+  /** Header values are handlebars templates; merged over the scenario defaults. */
+  headers: Record<string, string>;
+  /** Query parameter values are handlebars templates. */
+  query: Record<string, string>;
+  /** JSON body; every string leaf is a handlebars template. Sets content-type if absent. */
+  json?: unknown;
+  /** Raw body template, sent as is. */
+  body?: string;
+  /** Per-request timeout overriding the default. */
+  timeoutMs?: number;
+}
+
+export type CaptureSpec =
+  | { from: 'json'; path: string }
+  | { from: 'header'; name: string }
+  | { from: 'regex'; pattern: string; group: number };
+
+export interface CheckSpec {
+  /** Acceptable status codes; when absent, any 2xx or 3xx passes. */
+  status?: number[];
+  /** Substrings the body must contain. */
+  bodyContains?: string[];
+  /** Regular expressions the body must match. */
+  bodyMatches?: string[];
+  /** JSON path equalities: the value at `path` must deep-equal `equals`. */
+  json?: Array<{ path: string; equals: unknown }>;
+  /** Service time above this fails the check. */
+  maxLatencyMs?: number;
+}
+
+export interface ThinkSpec {
+  minMs: number;
+  maxMs: number;
+}
+
+export type PhaseSpec =
+  | ConstantArrivalRatePhase
+  | RampingArrivalRatePhase
+  | ConstantVusPhase
+  | RampingVusPhase;
+
+interface PhaseBase {
+  name: string;
+  durationMs: number;
+}
+
+/** Open model: iterations start on a fixed schedule whatever the target does. */
+export interface ConstantArrivalRatePhase extends PhaseBase {
+  executor: 'constant-arrival-rate';
+  rate: number;
+  maxInFlight: number;
+}
+
+export interface RampingArrivalRatePhase extends PhaseBase {
+  executor: 'ramping-arrival-rate';
+  from: number;
+  to: number;
+  maxInFlight: number;
+}
+
+/** Closed model: a fixed number of virtual users, each starting its next iteration when the last ends. */
+export interface ConstantVusPhase extends PhaseBase {
+  executor: 'constant-vus';
+  vus: number;
+}
+
+export interface RampingVusPhase extends PhaseBase {
+  executor: 'ramping-vus';
+  from: number;
+  to: number;
+}
+
+export type ExecutorName = PhaseSpec['executor'];
+export const EXECUTOR_NAMES: readonly ExecutorName[] = [
+  'constant-arrival-rate',
+  'ramping-arrival-rate',
+  'constant-vus',
+  'ramping-vus',
+];

@@ -1,0 +1,96 @@
+// JSON Schema of the scenario file as users write it (not the normalised model). `loadtest schema` prints
+// it for editors; the loader validates with it. Draft-07 because that is what YAML and JSON editor
+// plugins understand best. Steps and phases have their own files; value kinds (durations, rates, …)
+// are inlined rather than $ref'd so each use carries its own description.
+
+import { phaseDefinitions, phaseSchema } from './phase-schema.js';
+import { SIZE_PATTERN } from './size.js';
+import { duration, integer, scalarMap, string, VALUE_KIND, type Schema } from './schema-value-kinds.js';
+import { stepSchema } from './step-schema.js';
+
+export const scenarioJsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'loadtest scenario',
+  description: 'A load test: the flows virtual users run, the phases of load, and the thresholds that must hold.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'flows', 'phases'],
+  properties: {
+    $schema: string('URL or path of this schema, for editors.'),
+    name: { description: 'Scenario name, shown in reports.', type: 'string', minLength: 1 },
+    target: string('Base URL (http or https) relative request URLs resolve against. `--target` overrides it. ${env.X} and ${env.X:-default} are replaced from the environment.'),
+    http: {
+      description: 'HTTP client settings.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        connections: integer('Connections per origin. Default 64.', 1),
+        pipelining: integer('Requests pipelined per connection; 1 means none. Default 1.', 1),
+        maxBodySize: {
+          title: VALUE_KIND.size,
+          description: 'Response bytes kept for captures and checks; the rest is counted and discarded. Default 1MB. A size such as 1MB, 512KB (1KB = 1024 bytes) or a number of bytes.',
+          type: ['string', 'integer'],
+          pattern: SIZE_PATTERN,
+          minimum: 0,
+        },
+      },
+    },
+    defaults: {
+      description: 'Defaults applied to every request.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        headers: scalarMap('Headers sent with every request.'),
+        timeout: duration('Request timeout. Default 10s.', true),
+      },
+    },
+    gracefulStop: duration('How long in-flight iterations may finish after the last phase. Default 5s.'),
+    data: {
+      description: 'Feeders: named row sources usable in templates as {{feeder.column}}.',
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['file'],
+        properties: {
+          file: string('CSV file with a header row, or JSON array of objects; relative to the scenario file.'),
+          order: {
+            description: 'sequential (default, wraps around), random, or unique (each row once; iterations stop when exhausted).',
+            enum: ['sequential', 'random', 'unique'],
+          },
+        },
+      },
+    },
+    flows: {
+      description: 'Business flows; each iteration runs one, picked by weight.',
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['steps'],
+        properties: {
+          name: string('Flow name. Default flow-<n>.'),
+          weight: { description: 'Relative share of iterations. Default 1.', type: 'number', exclusiveMinimum: 0 },
+          steps: { description: 'Steps run in order.', type: 'array', minItems: 1, items: { $ref: '#/definitions/step' } },
+        },
+      },
+    },
+    phases: {
+      description: 'Load phases, run in sequence.',
+      type: 'array',
+      minItems: 1,
+      items: { $ref: '#/definitions/phase' },
+    },
+    thresholds: {
+      description: 'Pass/fail criteria such as "p99<250ms", "errors<1%", "step:login.p95<300ms", "phase:peak.rps>=190".',
+      type: 'array',
+      items: { type: 'string' },
+    },
+  },
+  definitions: {
+    step: stepSchema,
+    phase: phaseSchema,
+    ...phaseDefinitions,
+  },
+} as const satisfies Schema;
