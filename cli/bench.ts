@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { join } from 'node:path';
-import { parseDuration } from '../scenarios/duration.js';
+import { parseDuration } from '../scenarios/language/duration.js';
 import { MaxThroughputOptionError } from '../scenarios/max-throughput/options.js';
 import { startBench } from '../scenarios/max-throughput/run-bench.js';
 import { CliExit, EXIT } from './exit-codes.js';

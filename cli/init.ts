@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { starterDataFiles, starterScenarioYaml } from '../scenarios/starter-scenario.js';
+import { starterDataFiles, starterScenarioYaml } from '../scenarios/language/starter-scenario.js';
 import { CliExit, EXIT } from './exit-codes.js';
 
 export function initCommand(): Command {

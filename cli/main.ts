@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ResultsFileError } from '../scenarios/results-reader.js';
-import { ScenarioError } from '../scenarios/scenario-error.js';
+import { ResultsFileError } from '../scenarios/results/results-reader.js';
+import { ScenarioError } from '../scenarios/language/scenario-error.js';
 import { TOOL_VERSION } from '../scenarios/tool-version.js';
 import { benchCommand } from './bench.js';
 import { CliExit, EXIT } from './exit-codes.js';

@@ -1,4 +1,4 @@
-import type { IntervalSnapshot } from '../scenarios/recorder.js';
+import type { IntervalSnapshot } from '../scenarios/results/recorder.js';
 import type { TerminalCaps } from './terminal.js';
 
 const PLAIN_EVERY_S = 10;

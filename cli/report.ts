@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { evaluateThresholds } from '../reports/thresholds.js';
 import { renderTerminalSummary } from '../reports/render-terminal.js';
 import { summarise } from '../reports/summary.js';
-import { readResults } from '../scenarios/results-reader.js';
+import { readResults } from '../scenarios/results/results-reader.js';
 import { writeJsonAtomically } from './finish-run.js';
 import { terminalCaps } from './terminal.js';
 

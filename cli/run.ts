@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { loadScenario } from '../scenarios/load-scenario.js';
+import { loadScenario } from '../scenarios/language/load-scenario.js';
 import { startRun } from '../scenarios/run-scenario.js';
 import { EXIT } from './exit-codes.js';
 import { finishRun } from './finish-run.js';

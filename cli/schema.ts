@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { scenarioJsonSchema } from '../scenarios/scenario-schema.js';
+import { scenarioJsonSchema } from '../scenarios/language/scenario-schema.js';
 
 export function schemaCommand(): Command {
   return new Command('schema')

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadScenario } from '../scenarios/load-scenario.js';
+import { loadScenario } from '../scenarios/language/load-scenario.js';
 import type { StepSpec } from '../scenarios/model.js';
 
 export function validateCommand(): Command {

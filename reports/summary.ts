@@ -1,9 +1,6 @@
-import { addInto, decodeHistogram, newHistogram } from '../scenarios/histogram.js';
-import type { Histogram } from '../scenarios/histogram.js';
-import { OUTCOMES } from '../scenarios/outcome.js';
 import type { Outcome } from '../scenarios/outcome.js';
-import type { Results } from '../scenarios/results-reader.js';
-import type { IterationIntervalRecord, StepIntervalRecord } from '../scenarios/results-format.js';
+import type { Results } from '../scenarios/results/results-reader.js';
+import { IterationAccumulator, TrafficAccumulator, round } from './traffic-accumulators.js';
 
 // The run summary: a pure function of the results stream. The terminal summary, the summary JSON
 // and the thresholds all read this one shape. Times are milliseconds, rates per second.
@@ -68,76 +65,6 @@ export interface RunSummary {
   /** The most frequent failure messages. */
   topErrors: Array<{ step: string; outcome: Outcome; message: string; count: number }>;
   generator: { maxRssBytes: number; maxEventLoopDelayMs: number; cpuSeconds: number };
-}
-
-class TrafficAccumulator {
-  requests = 0;
-  errors = 0;
-  bytesIn = 0;
-  bytesOut = 0;
-  readonly byClass = new Map<Outcome, number>();
-  readonly latency: Histogram = newHistogram();
-  readonly service: Histogram = newHistogram();
-
-  add(record: StepIntervalRecord): void {
-    this.requests += record.count;
-    if (record.outcome !== 'ok') this.errors += record.count;
-    this.bytesIn += record.bytesIn;
-    this.bytesOut += record.bytesOut;
-    this.byClass.set(record.outcome, (this.byClass.get(record.outcome) ?? 0) + record.count);
-    addInto(this.latency, decodeHistogram(record.latency));
-    addInto(this.service, decodeHistogram(record.service));
-  }
-
-  summarise(durationS: number): TrafficSummary {
-    const errorsByClass: Partial<Record<Outcome, number>> = {};
-    for (const outcome of OUTCOMES) {
-      const count = this.byClass.get(outcome);
-      if (outcome !== 'ok' && count !== undefined) errorsByClass[outcome] = count;
-    }
-    return {
-      requests: this.requests,
-      rps: durationS > 0 ? round(this.requests / durationS) : 0,
-      errors: this.errors,
-      errorRate: this.requests > 0 ? this.errors / this.requests : 0,
-      errorsByClass,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      latency: latencySummary(this.latency),
-      serviceTime: latencySummary(this.service),
-    };
-  }
-}
-
-class IterationAccumulator {
-  started = 0;
-  ok = 0;
-  failed = 0;
-  interrupted = 0;
-  readonly dropped: Record<string, number> = {};
-  readonly lag: Histogram = newHistogram();
-
-  add(record: IterationIntervalRecord): void {
-    this.started += record.started;
-    this.ok += record.ok;
-    this.failed += record.failed;
-    this.interrupted += record.interrupted;
-    for (const [reason, count] of Object.entries(record.dropped)) this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
-    if (record.lag !== null) addInto(this.lag, decodeHistogram(record.lag));
-  }
-
-  summarise(): IterationSummary {
-    const dropped = Object.values(this.dropped).reduce((a, b) => a + b, 0);
-    return {
-      started: this.started,
-      ok: this.ok,
-      failed: this.failed,
-      interrupted: this.interrupted,
-      dropped,
-      droppedByReason: { ...this.dropped },
-      startLag: latencySummary(this.lag),
-    };
-  }
 }
 
 export function summarise(results: Results): RunSummary {
@@ -243,23 +170,4 @@ export function summarise(results: Results): RunSummary {
     topErrors: [...errorMessages.values()].sort((a, b) => b.count - a.count).slice(0, 10),
     generator: { ...generator, cpuSeconds: round(generator.cpuSeconds) },
   };
-}
-
-export function latencySummary(histogram: Histogram): LatencySummary {
-  if (histogram.totalCount === 0) return { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, 'p99.9': 0, max: 0 };
-  const ms = (us: number): number => round(us / 1000);
-  return {
-    min: ms(histogram.minNonZeroValue),
-    mean: ms(histogram.mean),
-    p50: ms(histogram.getValueAtPercentile(50)),
-    p90: ms(histogram.getValueAtPercentile(90)),
-    p95: ms(histogram.getValueAtPercentile(95)),
-    p99: ms(histogram.getValueAtPercentile(99)),
-    'p99.9': ms(histogram.getValueAtPercentile(99.9)),
-    max: ms(histogram.maxValue),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }

@@ -1,5 +1,5 @@
-import { parseThreshold } from '../scenarios/threshold-expression.js';
-import type { ThresholdExpression } from '../scenarios/threshold-expression.js';
+import { parseThreshold } from '../scenarios/language/threshold-expression.js';
+import type { ThresholdExpression } from '../scenarios/language/threshold-expression.js';
 import type { LatencySummary, RunSummary, TrafficSummary } from './summary.js';
 
 export interface ThresholdVerdict {

@@ -1,21 +1,21 @@
 import { hostname, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { compileFlows } from './compile-flow.js';
+import { compileFlows } from './flow/compile-flow.js';
 import { createExecutor, phaseParams } from './executors/create-executor.js';
 import type { PhaseContext } from './executors/phase-context.js';
-import { FlowRunner } from './flow-runner.js';
-import { HttpClient } from './http-client.js';
-import { IterationLauncher } from './iteration-launcher.js';
+import { FlowRunner } from './flow/flow-runner.js';
+import { HttpClient } from './http/http-client.js';
+import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { Scenario } from './model.js';
-import { Recorder } from './recorder.js';
-import type { IntervalSnapshot } from './recorder.js';
-import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results-format.js';
-import type { EndRecord, HeaderRecord, PhasePlan } from './results-format.js';
-import { ResultsWriter } from './results-writer.js';
-import { RunClock } from './run-clock.js';
+import { Recorder } from './results/recorder.js';
+import type { IntervalSnapshot } from './results/recorder.js';
+import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
+import type { EndRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
+import { ResultsWriter } from './results/results-writer.js';
+import { RunClock } from './results/run-clock.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
-import { warmUpHttpStack } from './warm-up.js';
+import { warmUpHttpStack } from './http/warm-up.js';
 
 export interface RunOptions {
   /** Directory the results stream is written to. */

@@ -4,7 +4,7 @@
 
 import net from 'node:net';
 import type { Outcome } from '../outcome.js';
-import { classifyError, describeError, statusOutcome } from '../classify-error.js';
+import { classifyError, describeError, statusOutcome } from '../http/classify-error.js';
 import { ResponseParser, type ResponseHandler } from './response-parser.js';
 import type { RunState } from './run-state.js';
 

@@ -4,10 +4,10 @@
 
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
-import { Recorder, type IntervalSnapshot } from '../recorder.js';
-import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION, type EndRecord, type HeaderRecord } from '../results-format.js';
-import { ResultsWriter } from '../results-writer.js';
-import { RunClock } from '../run-clock.js';
+import { Recorder, type IntervalSnapshot } from '../results/recorder.js';
+import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION, type EndRecord, type HeaderRecord } from '../results/results-format.js';
+import { ResultsWriter } from '../results/results-writer.js';
+import { RunClock } from '../results/run-clock.js';
 import type { RunResult } from '../run-scenario.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { runMaxThroughput, type MaxThroughputResult } from './client.js';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readResults } from '../../scenarios/results-reader.js';
+import { readResults } from '../../scenarios/results/results-reader.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';

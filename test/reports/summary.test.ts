@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { summarise } from '../../reports/summary.js';
 import { evaluateThresholds } from '../../reports/thresholds.js';
-import { Recorder } from '../../scenarios/recorder.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results-format.js';
-import { readResults } from '../../scenarios/results-reader.js';
-import { ResultsWriter } from '../../scenarios/results-writer.js';
-import { RunClock } from '../../scenarios/run-clock.js';
+import { Recorder } from '../../scenarios/results/recorder.js';
+import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results/results-format.js';
+import { readResults } from '../../scenarios/results/results-reader.js';
+import { ResultsWriter } from '../../scenarios/results/results-writer.js';
+import { RunClock } from '../../scenarios/results/run-clock.js';
 
 // Records a known set of measurements through the real recorder and stream, then checks that the
 // summary read back from the file says exactly what was recorded.

@@ -80,9 +80,9 @@ export function ctx(overrides: Partial<{ phase: number; vu: number; iteration: n
   return { phase: 0, vu: 1, iteration: 0, intendedStartMs: performance.now(), rows: {}, ...overrides };
 }
 
-import { compileFlows } from '../../scenarios/compile-flow.js';
-import { FlowRunner, type IterationContext } from '../../scenarios/flow-runner.js';
-import { HttpClient } from '../../scenarios/http-client.js';
+import { compileFlows } from '../../scenarios/flow/compile-flow.js';
+import { FlowRunner, type IterationContext } from '../../scenarios/flow/flow-runner.js';
+import { HttpClient } from '../../scenarios/http/http-client.js';
 
 /** Compiles a scenario and runs iterations of its first flow with a fresh client and sink. */
 export class Harness {

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, type LoadScenarioOptions } from '../../scenarios/load-scenario.js';
-import { ScenarioError, type ScenarioIssue } from '../../scenarios/scenario-error.js';
+import { loadScenario, type LoadScenarioOptions } from '../../scenarios/language/load-scenario.js';
+import { ScenarioError, type ScenarioIssue } from '../../scenarios/language/scenario-error.js';
 
 export const DATA_DIR = fileURLToPath(new URL('../../../test/data/scenarios/', import.meta.url));
 

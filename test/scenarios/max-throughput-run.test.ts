@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarise } from '../../reports/summary.js';
-import { readResults } from '../../scenarios/results-reader.js';
+import { readResults } from '../../scenarios/results/results-reader.js';
 import { MaxThroughputOptionError } from '../../scenarios/max-throughput/options.js';
 import { startBench } from '../../scenarios/max-throughput/run-bench.js';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { decodeHistogram, encodeHistogram, newHistogram, recordMicros } from '../../scenarios/histogram.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results-format.js';
-import type { HeaderRecord } from '../../scenarios/results-format.js';
-import { ResultsFileError, parseResults, readResults } from '../../scenarios/results-reader.js';
-import { ResultsWriter } from '../../scenarios/results-writer.js';
+import { decodeHistogram, encodeHistogram, newHistogram, recordMicros } from '../../scenarios/results/histogram.js';
+import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results/results-format.js';
+import type { HeaderRecord } from '../../scenarios/results/results-format.js';
+import { ResultsFileError, parseResults, readResults } from '../../scenarios/results/results-reader.js';
+import { ResultsWriter } from '../../scenarios/results/results-writer.js';
 
 const header: HeaderRecord = {
   type: 'header',

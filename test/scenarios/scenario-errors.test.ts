@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { loadScenario } from '../../scenarios/load-scenario.js';
-import { MAX_REPORTED_ISSUES, ScenarioError } from '../../scenarios/scenario-error.js';
+import { loadScenario } from '../../scenarios/language/load-scenario.js';
+import { MAX_REPORTED_ISSUES, ScenarioError } from '../../scenarios/language/scenario-error.js';
 import { issuesOf, MINIMAL, tempDir } from './load-helpers.js';
 
 /** MINIMAL with its flows and phases replaced, so each test states only what it is about. */

@@ -1,0 +1,150 @@
+// Turns a raw scenario value (already env-interpolated and schema-checked) into the normalised Scenario:
+// defaults filled, durations in ms, sizes in bytes, paths absolute, feeder rows loaded. It also runs the
+// checks a JSON schema cannot express. It never stops at the first problem: every issue goes to the
+// collector and a best-effort Scenario is returned; the caller throws if anything was reported.
+
+import { resolve } from 'node:path';
+import type { FeederOrder, FeederSpec, FlowSpec, HttpOptions, PhaseSpec, RequestDefaults, Scenario } from '../model.js';
+import { loadFeederRows } from './feeders.js';
+import type { IssueCollector } from './issue-collector.js';
+import { didYouMean } from './nearest-key.js';
+import { asRecord, durationAt, integerOr, isRecord, parseAt, stringOr, textMapAt } from './normalize-fields.js';
+import { normalizePhases } from './normalize-phases.js';
+import { FlowStepContext, normalizeSteps } from './normalize-steps.js';
+import { parseSize } from './size.js';
+import { parseThreshold } from './threshold-expression.js';
+import { formatPath, type ValuePath } from './value-path.js';
+
+export const DEFAULT_HTTP: HttpOptions = { connections: 64, pipelining: 1, maxBodyBytes: 1024 * 1024 };
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_GRACEFUL_STOP_MS = 5_000;
+
+export interface NormalizeOptions {
+  /** Absolute path of the scenario file ('' when built in code). */
+  file: string;
+  /** Directory feeder file paths are relative to. */
+  baseDir: string;
+  /** `--target`, which replaces the file's target. */
+  targetOverride?: string;
+}
+
+export function normalizeScenario(raw: unknown, options: NormalizeOptions, issues: IssueCollector): Scenario {
+  const root = asRecord(raw);
+  const flowSteps: string[] = [];
+  const flows = normalizeFlows(root.flows, issues, flowSteps);
+  const phases = normalizePhases(root.phases, issues);
+  return {
+    name: stringOr(root.name, ''),
+    file: options.file,
+    target: normalizeTarget(root.target, options.targetOverride, issues),
+    http: normalizeHttp(asRecord(root.http), issues),
+    defaults: normalizeDefaults(asRecord(root.defaults), issues),
+    data: normalizeFeeders(root.data, options.baseDir, issues),
+    flows,
+    phases,
+    thresholds: normalizeThresholds(root.thresholds, flowSteps, phases, issues),
+    gracefulStopMs: durationAt(issues, ['gracefulStop'], root.gracefulStop, false) ?? DEFAULT_GRACEFUL_STOP_MS,
+  };
+}
+
+/** Why `text` cannot be a target, or undefined if it can. */
+export function targetProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `expected an absolute http:// or https:// URL, got ${JSON.stringify(text)}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `expected an http:// or https:// URL, got ${JSON.stringify(text)} (${url.protocol.slice(0, -1)})`;
+  }
+  return undefined;
+}
+
+function normalizeTarget(raw: unknown, override: string | undefined, issues: IssueCollector): string {
+  if (override !== undefined) {
+    const problem = targetProblem(override);
+    if (problem) issues.addUnpositioned('--target', problem);
+    return override;
+  }
+  if (raw === undefined) {
+    issues.addUnlessReported([], 'missing "target": set it in the scenario or pass --target');
+    return '';
+  }
+  if (typeof raw !== 'string') return '';
+  const problem = targetProblem(raw);
+  if (problem) issues.addUnlessReported(['target'], problem);
+  return raw;
+}
+
+function normalizeHttp(raw: Record<string, unknown>, issues: IssueCollector): HttpOptions {
+  return {
+    connections: integerOr(raw.connections, DEFAULT_HTTP.connections),
+    pipelining: integerOr(raw.pipelining, DEFAULT_HTTP.pipelining),
+    maxBodyBytes: parseAt(issues, ['http', 'maxBodySize'], raw.maxBodySize, parseSize) ?? DEFAULT_HTTP.maxBodyBytes,
+  };
+}
+
+function normalizeDefaults(raw: Record<string, unknown>, issues: IssueCollector): RequestDefaults {
+  return {
+    headers: textMapAt(issues, ['defaults', 'headers'], raw.headers),
+    timeoutMs: durationAt(issues, ['defaults', 'timeout'], raw.timeout, true) ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function normalizeFeeders(raw: unknown, baseDir: string, issues: IssueCollector): Record<string, FeederSpec> {
+  const feeders: Record<string, FeederSpec> = {};
+  for (const [name, value] of Object.entries(asRecord(raw))) {
+    if (!isRecord(value) || typeof value.file !== 'string') continue;
+    const file = resolve(baseDir, value.file);
+    const order = (typeof value.order === 'string' ? value.order : 'sequential') as FeederOrder;
+    let rows: FeederSpec['rows'] = [];
+    try {
+      rows = loadFeederRows(file);
+    } catch (error) {
+      issues.addUnlessReported(['data', name, 'file'], (error as Error).message);
+    }
+    feeders[name] = { name, file, order, rows };
+  }
+  return feeders;
+}
+
+function normalizeFlows(raw: unknown, issues: IssueCollector, allStepNames: string[]): FlowSpec[] {
+  if (!Array.isArray(raw)) return [];
+  const firstUse = new Map<string, ValuePath>();
+  return raw.map((item, index): FlowSpec => {
+    const path: ValuePath = ['flows', index];
+    const flow = asRecord(item);
+    const explicit = typeof flow.name === 'string';
+    const name = explicit ? (flow.name as string) : `flow-${index + 1}`;
+    const first = firstUse.get(name);
+    if (first) issues.addUnlessReported(explicit ? [...path, 'name'] : path, `duplicate flow name ${JSON.stringify(name)} (also at ${formatPath(first)})`);
+    else firstUse.set(name, path);
+    const context = new FlowStepContext(name, issues);
+    const steps = normalizeSteps(flow.steps, [...path, 'steps'], context);
+    allStepNames.push(...context.stepNames);
+    return { name, weight: typeof flow.weight === 'number' && flow.weight > 0 ? flow.weight : 1, steps };
+  });
+}
+
+/** Thresholds stay strings in the model; here they are parsed once so a typo fails at load time. */
+function normalizeThresholds(raw: unknown, stepNames: string[], phases: PhaseSpec[], issues: IssueCollector): string[] {
+  if (!Array.isArray(raw)) return [];
+  const thresholds: string[] = [];
+  raw.forEach((text, index) => {
+    if (typeof text !== 'string') return;
+    thresholds.push(text);
+    const path = ['thresholds', index];
+    try {
+      const { scope } = parseThreshold(text);
+      if (!scope) return;
+      const known = scope.kind === 'step' ? stepNames : phases.map((phase) => phase.name);
+      if (!known.includes(scope.name)) {
+        issues.addUnlessReported(path, `threshold ${JSON.stringify(text)}: no ${scope.kind} named ${JSON.stringify(scope.name)}${didYouMean(scope.name, known)}`);
+      }
+    } catch (error) {
+      issues.addUnlessReported(path, (error as Error).message);
+    }
+  });
+  return thresholds;
+}

@@ -1,0 +1,182 @@
+import { GeneratorHealth } from './generator-health.js';
+import { IterationCounters } from './iteration-counters.js';
+import type { IterationStatus, MetricsSink } from '../metrics-sink.js';
+import type { DropReason, Outcome } from '../outcome.js';
+import type { BodyRecord, EndRecord, EventRecord } from './results-format.js';
+import type { ResultsWriter } from './results-writer.js';
+import { roundSeconds } from './run-clock.js';
+import type { RunClock } from './run-clock.js';
+import { StepBuckets } from './step-buckets.js';
+
+/** What the live progress display gets once per interval. */
+export interface IntervalSnapshot {
+  /** Seconds since run start at the end of the interval. */
+  elapsedS: number;
+  requests: number;
+  errors: number;
+  requestsPerSecond: number;
+  /** p99 of latency over the interval, ms; undefined when no request completed. */
+  p99Ms: number | undefined;
+  totalRequests: number;
+  totalErrors: number;
+  totalDropped: number;
+  inFlight: number;
+  phase: string | undefined;
+}
+
+export interface RecorderOptions {
+  clock: RunClock;
+  writer: ResultsWriter;
+  phaseNames: readonly string[];
+  /** Interval length; one second unless a test needs it shorter. */
+  intervalMs?: number;
+  onInterval?: (snapshot: IntervalSnapshot) => void;
+}
+
+/**
+ * Collects everything the engine measures into per-interval buckets and appends them to the
+ * results stream at each interval boundary, on the run's clock. After `stop()` the stream holds
+ * every measurement made; an interrupted process loses at most the current interval.
+ */
+export class Recorder implements MetricsSink {
+  readonly #clock: RunClock;
+  readonly #writer: ResultsWriter;
+  readonly #phaseNames: readonly string[];
+  readonly #intervalMs: number;
+  readonly #onInterval: ((snapshot: IntervalSnapshot) => void) | undefined;
+  readonly #steps = new StepBuckets();
+  readonly #iterations = new IterationCounters();
+  readonly #health = new GeneratorHealth();
+  #timer: NodeJS.Timeout | undefined;
+  #intervalStartS = 0;
+  #intervalsDone = 0;
+  #totalRequests = 0;
+  #totalErrors = 0;
+  #currentPhase: number | undefined;
+  #stopped = false;
+
+  constructor(options: RecorderOptions) {
+    this.#clock = options.clock;
+    this.#writer = options.writer;
+    this.#phaseNames = options.phaseNames;
+    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#onInterval = options.onInterval;
+  }
+
+  start(): void {
+    this.#intervalStartS = roundSeconds(this.#clock.nowS());
+    this.#scheduleFlush();
+  }
+
+  request(
+    phase: number,
+    step: string,
+    outcome: Outcome,
+    latencyUs: number,
+    serviceUs: number,
+    bytesIn: number,
+    bytesOut: number,
+    detail?: string,
+  ): void {
+    this.#totalRequests++;
+    if (outcome !== 'ok') this.#totalErrors++;
+    this.#steps.record(phase, step, outcome, latencyUs, serviceUs, bytesIn, bytesOut, detail);
+  }
+
+  iterationStarted(phase: number, lagUs: number): void {
+    this.#iterations.started(phase, lagUs);
+  }
+
+  iterationEnded(phase: number, durationUs: number, status: IterationStatus): void {
+    this.#iterations.ended(phase, durationUs, status);
+  }
+
+  iterationDropped(phase: number, reason: DropReason): void {
+    this.#iterations.dropped(phase, reason);
+  }
+
+  setVus(phase: number, vus: number): void {
+    this.#iterations.setVus(phase, vus);
+  }
+
+  inFlight(): number {
+    return this.#iterations.inFlight();
+  }
+
+  phaseStarted(index: number): void {
+    this.#currentPhase = index;
+    this.#append([{ type: 'phase', t: this.#now(), phase: this.#phaseName(index), index, event: 'start' }]);
+  }
+
+  phaseEnded(index: number): void {
+    this.#append([{ type: 'phase', t: this.#now(), phase: this.#phaseName(index), index, event: 'end' }]);
+  }
+
+  event(level: EventRecord['level'], message: string): void {
+    this.#append([{ type: 'event', t: this.#now(), level, message }]);
+  }
+
+  /** Flushes the last, partial interval and writes the end record. Idempotent. */
+  stop(status: EndRecord['status'], message?: string): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#flush();
+    this.#health.stop();
+    const end: EndRecord = { type: 'end', t: this.#now(), status };
+    if (message !== undefined) end.message = message;
+    this.#append([end]);
+  }
+
+  #scheduleFlush(): void {
+    // Boundaries are fixed multiples of the interval from the run start, so a late timer shortens
+    // the next interval instead of drifting every later one.
+    const nextBoundaryMs = (this.#intervalsDone + 1) * this.#intervalMs;
+    const delay = Math.max(0, nextBoundaryMs - this.#clock.nowS() * 1000);
+    this.#timer = setTimeout(() => {
+      this.#intervalsDone++;
+      this.#flush();
+      if (!this.#stopped) this.#scheduleFlush();
+    }, delay);
+  }
+
+  #flush(): void {
+    const endS = this.#now();
+    const t = this.#intervalStartS;
+    const dur = roundSeconds(Math.max(endS - t, 0.001));
+    const requests = this.#steps.intervalRequests;
+    const errors = this.#steps.intervalErrors;
+    const records: BodyRecord[] = [
+      ...this.#steps.drain(t, dur, this.#phaseNames),
+      ...this.#iterations.drain(t, dur, this.#phaseNames),
+      { type: 'generator', t, dur, ...this.#health.sample() },
+    ];
+    this.#append(records);
+    this.#intervalStartS = endS;
+    const p99Us = requests > 0 ? this.#steps.intervalLatency.getValueAtPercentile(99) : undefined;
+    this.#onInterval?.({
+      elapsedS: endS,
+      requests,
+      errors,
+      requestsPerSecond: requests / dur,
+      p99Ms: p99Us === undefined ? undefined : p99Us / 1000,
+      totalRequests: this.#totalRequests,
+      totalErrors: this.#totalErrors,
+      totalDropped: this.#iterations.totalDropped,
+      inFlight: this.#iterations.inFlight(),
+      phase: this.#currentPhase === undefined ? undefined : this.#phaseName(this.#currentPhase),
+    });
+  }
+
+  #append(records: BodyRecord[]): void {
+    this.#writer.append(records);
+  }
+
+  #now(): number {
+    return roundSeconds(this.#clock.nowS());
+  }
+
+  #phaseName(index: number): string {
+    return this.#phaseNames[index] ?? `phase-${index + 1}`;
+  }
+}
