@@ -1,10 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { join } from 'node:path';
 import { parseDuration } from '../scenarios/language/duration.js';
 import { MaxThroughputOptionError } from '../scenarios/max-throughput/options.js';
 import { startBench } from '../scenarios/max-throughput/run-bench.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { finishRun } from './finish-run.js';
+import { awaitRun, defaultOutDir } from './await-run.js';
 import { ProgressDisplay } from './progress.js';
 import { terminalCaps } from './terminal.js';
 
@@ -39,7 +38,7 @@ export function benchCommand(): Command {
     .option('-q, --quiet', 'no progress and no summary on the terminal')
     .action(async (url: string, flags: BenchFlags) => {
       checkUrl(url);
-      const outDir = flags.out ?? join('results', `bench-${timestamp()}`);
+      const outDir = flags.out ?? defaultOutDir('bench');
       const caps = terminalCaps();
       const progress = new ProgressDisplay(caps);
       let handle: ReturnType<typeof startBench>;
@@ -63,34 +62,16 @@ export function benchCommand(): Command {
         throw error;
       }
 
-      let interrupts = 0;
-      const onInterrupt = (): void => {
-        interrupts++;
-        if (interrupts === 1) {
-          progress.message('stopping: in-flight requests are interrupted (Ctrl-C again to quit now)');
-          handle.stop();
-        } else {
-          progress.message(`aborted; results so far are in ${join(outDir, 'results.ndjson')}`);
-          process.exit(130);
-        }
-      };
-      process.on('SIGINT', onInterrupt);
-      process.on('SIGTERM', onInterrupt);
-      const result = await handle.done;
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
-      progress.finish();
-
-      if (result.status === 'failed') process.stderr.write(`bench failed: ${result.message ?? 'unknown error'}\n`);
-      const { exitCode } = finishRun({
-        resultsFile: result.resultsFile,
+      await awaitRun(handle, {
+        label: 'bench',
+        outDir,
+        progress,
+        caps,
+        stopMessage: 'stopping: in-flight requests are interrupted',
         thresholds: [],
         summaryJson: flags.summaryJson,
         quiet: flags.quiet,
-        caps,
       });
-      if (!flags.quiet) process.stderr.write(`results: ${result.resultsFile}\n`);
-      process.exitCode = result.status === 'failed' ? EXIT.runFailed : exitCode;
     });
 }
 
@@ -133,8 +114,4 @@ function header(value: string, previous: Record<string, string>): Record<string,
   const colon = value.indexOf(':');
   if (colon <= 0) throw new InvalidArgumentError(`--header expects "name: value", got ${JSON.stringify(value)}`);
   return { ...previous, [value.slice(0, colon).trim()]: value.slice(colon + 1).trim() };
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }

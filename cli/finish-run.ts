@@ -3,7 +3,7 @@ import { evaluateThresholds } from '../reports/thresholds.js';
 import type { ThresholdVerdict } from '../reports/thresholds.js';
 import { renderTerminalSummary } from '../reports/render-terminal.js';
 import { summarise } from '../reports/summary.js';
-import type { RunSummary } from '../reports/summary.js';
+import type { RunSummary } from '../reports/summary-types.js';
 import { readResults } from '../scenarios/results/results-reader.js';
 import { EXIT } from './exit-codes.js';
 import type { TerminalCaps } from './terminal.js';

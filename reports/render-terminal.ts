@@ -1,4 +1,4 @@
-import type { LatencySummary, RunSummary, TrafficSummary } from './summary.js';
+import type { LatencySummary, RunSummary, TrafficSummary } from './summary-types.js';
 import type { ThresholdVerdict } from './thresholds.js';
 
 // The end-of-run summary for a terminal: what a person reads first. A pure function of the

@@ -1,6 +1,6 @@
 import { parseThreshold } from '../scenarios/language/threshold-expression.js';
 import type { ThresholdExpression } from '../scenarios/language/threshold-expression.js';
-import type { LatencySummary, RunSummary, TrafficSummary } from './summary.js';
+import type { LatencySummary, RunSummary, TrafficSummary } from './summary-types.js';
 
 export interface ThresholdVerdict {
   expression: string;

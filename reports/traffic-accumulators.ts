@@ -3,7 +3,7 @@ import type { Histogram } from '../scenarios/results/histogram.js';
 import { OUTCOMES } from '../scenarios/outcome.js';
 import type { Outcome } from '../scenarios/outcome.js';
 import type { IterationIntervalRecord, StepIntervalRecord } from '../scenarios/results/results-format.js';
-import type { IterationSummary, LatencySummary, TrafficSummary } from './summary.js';
+import type { IterationSummary, LatencySummary, TrafficSummary } from './summary-types.js';
 
 // Running totals over interval records. Histograms are added exactly (HDR), so a total over any
 // set of seconds, steps or phases is as precise as a single histogram recorded over all of them.

@@ -8,11 +8,12 @@ import { FlowRunner } from './flow/flow-runner.js';
 import { HttpClient } from './http/http-client.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { Scenario } from './model.js';
-import { Recorder } from './results/recorder.js';
+import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
 import type { EndRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
 import { ResultsWriter } from './results/results-writer.js';
+import { redactSecrets } from './results/redact-secrets.js';
 import { RunClock } from './results/run-clock.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
 import { warmUpHttpStack } from './http/warm-up.js';
@@ -113,12 +114,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   const done = run().catch((error: unknown) => {
     launcher.abort();
     void client.destroy();
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    try {
-      recorder.event('error', message);
-    } catch {
-      // the stream may be what failed; the end record below is best effort too
-    }
+    const message = recordRunFailure(recorder, error);
     return finish('failed', message);
   });
 
@@ -160,7 +156,7 @@ function buildHeader(scenario: Scenario, clock: RunClock): HeaderRecord {
     startEpochMs: clock.startEpochMs,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     mode: 'scenario',
-    scenario: { name: scenario.name, file: scenario.file, target: scenario.target, thresholds: scenario.thresholds },
+    scenario: { name: scenario.name, file: scenario.file, target: redactSecrets(scenario.target), thresholds: scenario.thresholds },
     phases,
     histogram: { unit: 'us', significantDigits: 3 },
     generator: { hostname: hostname(), cpus: availableParallelism(), node: process.version, pid: process.pid },

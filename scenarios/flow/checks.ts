@@ -8,6 +8,7 @@ import { defaultStatusPasses, statusOutcome } from '../http/classify-error.js';
 import { compileJsonPath, type JsonPath } from './json-path.js';
 import { NOT_JSON, type ResponseHandler } from '../http/response-handler.js';
 import { notJsonDetail } from './captures.js';
+import { isSecretName } from '../results/redact-secrets.js';
 
 function preview(value: unknown): string {
   const text = value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value));
@@ -64,6 +65,7 @@ export class CompiledChecks {
       for (const c of this.json) {
         const actual = c.path.evaluate(doc);
         if (!isDeepStrictEqual(actual, c.equals)) {
+          if (isSecretName(c.path.source)) return `${c.path.source}: value differs from the expected one (not shown: secret)`;
           return `${c.path.source}: expected ${preview(c.equals)}, got ${preview(actual)}`;
         }
       }

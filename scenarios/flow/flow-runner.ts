@@ -3,28 +3,20 @@
 // Never rejects: transport errors, failed checks and template errors all become outcomes.
 
 import type { Dispatcher } from 'undici';
-import type { DataRow, Scenario } from '../model.js';
+import type { Scenario } from '../model.js';
 import type { IterationStatus, MetricsSink } from '../metrics-sink.js';
 import type { Outcome } from '../outcome.js';
 import type { CompiledFlow, CompiledRequest, CompiledStep, CompiledThink } from './compile-flow.js';
 import type { HttpClient } from '../http/http-client.js';
 import { classifyError, describeError } from '../http/classify-error.js';
 import { Iteration, SignalRegistry } from './iteration-state.js';
+import type { IterationContext } from './iteration-state.js';
 import { renderRequest } from './render-request.js';
 import { UrlResolver } from '../http/request-url.js';
 import { HandlerState, ResponseHandler } from '../http/response-handler.js';
 import type { TemplateContext } from './templates.js';
 
-export interface IterationContext {
-  /** Index of the phase in the scenario's phase list. */
-  phase: number;
-  vu: number;
-  iteration: number;
-  /** performance.now() time the iteration was due; its first request's latency counts from here. */
-  intendedStartMs: number;
-  /** The current row of each feeder, by feeder name. */
-  rows: Record<string, DataRow>;
-}
+export type { IterationContext } from './iteration-state.js';
 
 const NO_VARS: TemplateContext = Object.freeze({}) as TemplateContext;
 

@@ -1,8 +1,20 @@
 // The state of one running iteration, and how an abort signal reaches every iteration running under it.
 
-import type { IterationContext } from './flow-runner.js';
+import type { DataRow } from '../model.js';
 import type { ResponseHandler } from '../http/response-handler.js';
 import type { TemplateContext } from './templates.js';
+
+/** Who runs an iteration and when it was due: what the executor tells the flow runner. */
+export interface IterationContext {
+  /** Index of the phase in the scenario's phase list. */
+  phase: number;
+  vu: number;
+  iteration: number;
+  /** performance.now() time the iteration was due; its first request's latency counts from here. */
+  intendedStartMs: number;
+  /** The current row of each feeder, by feeder name. */
+  rows: Record<string, DataRow>;
+}
 
 /** The state of one running iteration. */
 export class Iteration {

@@ -4,7 +4,7 @@
 
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
-import { Recorder, type IntervalSnapshot } from '../results/recorder.js';
+import { Recorder, recordRunFailure, type IntervalSnapshot } from '../results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION, type EndRecord, type HeaderRecord } from '../results/results-format.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { RunClock } from '../results/run-clock.js';
@@ -12,6 +12,7 @@ import type { RunResult } from '../run-scenario.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { runMaxThroughput, type MaxThroughputResult } from './client.js';
 import { resolveOptions, type MaxThroughputOptions } from './options.js';
+import { redactSecrets } from '../results/redact-secrets.js';
 
 export const BENCH_PHASE = 'bench';
 export const BENCH_EXECUTOR = 'max-throughput';
@@ -46,7 +47,7 @@ export function startBench(client: Omit<MaxThroughputOptions, 'signal' | 'phase'
     startEpochMs: clock.startEpochMs,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     mode: 'bench',
-    scenario: { name: `${resolved.method} ${resolved.url.pathname}${resolved.url.search}`, file: '', target: resolved.url.href, thresholds: [] },
+    scenario: { name: redactSecrets(`${resolved.method} ${resolved.url.pathname}${resolved.url.search}`), file: '', target: redactSecrets(resolved.url.href), thresholds: [] },
     phases: [
       {
         name: BENCH_PHASE,
@@ -97,12 +98,7 @@ export function startBench(client: Omit<MaxThroughputOptions, 'signal' | 'phase'
 
   const done = run().catch((error: unknown) => {
     abort.abort();
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    try {
-      recorder.event('error', message);
-    } catch {
-      // the stream may be what failed; the end record is best effort too
-    }
+    const message = recordRunFailure(recorder, error);
     return finish('failed', message);
   });
 

@@ -4,6 +4,7 @@ import type { IterationStatus, MetricsSink } from '../metrics-sink.js';
 import type { DropReason, Outcome } from '../outcome.js';
 import type { BodyRecord, EndRecord, EventRecord } from './results-format.js';
 import type { ResultsWriter } from './results-writer.js';
+import { redactSecrets } from './redact-secrets.js';
 import { roundSeconds } from './run-clock.js';
 import type { RunClock } from './run-clock.js';
 import { StepBuckets } from './step-buckets.js';
@@ -113,7 +114,7 @@ export class Recorder implements MetricsSink {
   }
 
   event(level: EventRecord['level'], message: string): void {
-    this.#append([{ type: 'event', t: this.#now(), level, message }]);
+    this.#append([{ type: 'event', t: this.#now(), level, message: redactSecrets(message) }]);
   }
 
   /** Flushes the last, partial interval and writes the end record. Idempotent. */
@@ -124,7 +125,7 @@ export class Recorder implements MetricsSink {
     this.#flush();
     this.#health.stop();
     const end: EndRecord = { type: 'end', t: this.#now(), status };
-    if (message !== undefined) end.message = message;
+    if (message !== undefined) end.message = redactSecrets(message);
     this.#append([end]);
   }
 
@@ -179,4 +180,18 @@ export class Recorder implements MetricsSink {
   #phaseName(index: number): string {
     return this.#phaseNames[index] ?? `phase-${index + 1}`;
   }
+}
+
+/**
+ * Notes an unexpected failure of the run itself in the stream and returns its message. Best
+ * effort: when the stream is what failed, there is nothing more to write to.
+ */
+export function recordRunFailure(recorder: Recorder, error: unknown): string {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  try {
+    recorder.event('error', message);
+  } catch {
+    // the stream itself failed; the caller still ends the run
+  }
+  return message;
 }

@@ -3,6 +3,7 @@ import type { Histogram } from './histogram.js';
 import { OUTCOMES } from '../outcome.js';
 import type { Outcome } from '../outcome.js';
 import type { ErrorSampleRecord, StepIntervalRecord } from './results-format.js';
+import { redactSecrets } from './redact-secrets.js';
 
 const OUTCOME_INDEX: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 const MAX_DISTINCT_MESSAGES = 5;
@@ -89,7 +90,7 @@ export class StepBuckets {
           });
           addInto(this.intervalLatency, bucket.latency);
           for (const [message, count] of bucket.messages ?? []) {
-            records.push({ type: 'error-sample', t, phase, step: bucket.step, outcome: bucket.outcome, message, count });
+            records.push({ type: 'error-sample', t, phase, step: bucket.step, outcome: bucket.outcome, message: publishable(message), count });
           }
           bucket.reset();
         }
@@ -122,9 +123,14 @@ export class StepBuckets {
 }
 
 function noteMessage(bucket: StepBucket, detail: string): void {
-  const message = detail.length > MAX_MESSAGE_LENGTH ? detail.slice(0, MAX_MESSAGE_LENGTH) + '…' : detail;
   bucket.messages ??= new Map();
-  const seen = bucket.messages.get(message);
-  if (seen !== undefined) bucket.messages.set(message, seen + 1);
-  else if (bucket.messages.size < MAX_DISTINCT_MESSAGES) bucket.messages.set(message, 1);
+  const seen = bucket.messages.get(detail);
+  if (seen !== undefined) bucket.messages.set(detail, seen + 1);
+  else if (bucket.messages.size < MAX_DISTINCT_MESSAGES) bucket.messages.set(detail, 1);
+}
+
+/** Messages are kept raw while counting (cheap) and cleaned once, on their way to the stream. */
+function publishable(detail: string): string {
+  const clipped = detail.length > MAX_MESSAGE_LENGTH ? detail.slice(0, MAX_MESSAGE_LENGTH) + '…' : detail;
+  return redactSecrets(clipped);
 }

@@ -75,6 +75,22 @@ describe('loadtest run', () => {
     assert.equal(results.records.at(-1)!.type, 'end');
   });
 
+  it('keeps secrets out of the results stream', async () => {
+    const file = writeScenario(
+      'secret.yaml',
+      `name: secret\ntarget: ${server.url.replace('http://', 'http://admin:hunter2@')}\n` +
+        `flows: [ { name: f, steps: [ { name: login, request: { method: POST, url: /login, json: { user: alice } }, check: { json: { "$.token": "other" } } } ] } ]\n` +
+        `phases: [ { executor: constant-vus, vus: 1, duration: 300ms } ]\n`,
+    );
+    const out = join(dir, 'out-secret');
+    const result = await runCli(['run', file, '--out', out, '--quiet']);
+    assert.equal(result.code, 0, result.stderr);
+    const stream = readFileSync(join(out, 'results.ndjson'), 'utf8');
+    assert.match(stream, /"outcome":"check_failed"/);
+    assert.doesNotMatch(stream, /tok-alice/);
+    assert.doesNotMatch(stream, /hunter2/);
+  });
+
   it('exits 1 when a threshold fails', async () => {
     writeFileSync(join(dir, 'users.csv'), 'name\nalice\n');
     const file = writeScenario('strict.yaml', checkoutYaml(server.url, 'thresholds: [ "p50<0.001ms" ]'));

@@ -1,0 +1,66 @@
+import type { Outcome } from '../scenarios/outcome.js';
+
+// The run summary's shape: what the terminal summary, the summary JSON and the thresholds read.
+// Times are milliseconds, rates per second.
+
+export interface LatencySummary {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  'p99.9': number;
+  max: number;
+}
+
+export interface TrafficSummary {
+  requests: number;
+  rps: number;
+  /** Requests whose outcome was not ok. */
+  errors: number;
+  errorRate: number;
+  errorsByClass: Partial<Record<Outcome, number>>;
+  bytesIn: number;
+  bytesOut: number;
+  /** From when each request was due: what a user of the system would have waited. */
+  latency: LatencySummary;
+  /** From when each request was written to the socket. */
+  serviceTime: LatencySummary;
+}
+
+export interface IterationSummary {
+  started: number;
+  ok: number;
+  failed: number;
+  interrupted: number;
+  dropped: number;
+  droppedByReason: Record<string, number>;
+  /** Start lateness (actual − intended), ms. */
+  startLag: LatencySummary;
+}
+
+export interface PhaseSummary extends TrafficSummary {
+  name: string;
+  executor: string;
+  durationS: number;
+  dropped: number;
+  iterations: IterationSummary;
+}
+
+export interface RunSummary {
+  scenario: string;
+  mode: 'scenario' | 'bench';
+  target: string;
+  startedAt: string;
+  status: 'completed' | 'interrupted' | 'failed';
+  /** True when the run did not finish its schedule: the figures cover what was measured. */
+  partial: boolean;
+  durationS: number;
+  overall: TrafficSummary & { dropped: number; iterations: IterationSummary };
+  steps: Record<string, TrafficSummary>;
+  phases: PhaseSummary[];
+  /** The most frequent failure messages. */
+  topErrors: Array<{ step: string; outcome: Outcome; message: string; count: number }>;
+  generator: { maxRssBytes: number; maxEventLoopDelayMs: number; cpuSeconds: number };
+}
