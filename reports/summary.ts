@@ -11,17 +11,17 @@ export function summarise(results: Results): RunSummary {
   const overall = new TrafficAccumulator();
   const overallIterations = new IterationAccumulator();
   const steps = new Map<string, TrafficAccumulator>();
-  const phases = new Map<string, { traffic: TrafficAccumulator; iterations: IterationAccumulator; startS?: number; endS?: number; lastStepEndS: number }>();
+  const phases = new Map<string, { traffic: TrafficAccumulator; iterations: IterationAccumulator; startS?: number; endS?: number; lastStepInterval: Interval | undefined }>();
   const errorMessages = new Map<string, { step: string; outcome: Outcome; message: string; count: number }>();
   const generator = { maxRssBytes: 0, maxEventLoopDelayMs: 0, cpuSeconds: 0 };
   let status: RunSummary['status'] | undefined;
   let firstPhaseStartS: number | undefined;
-  let lastStepEndS = 0;
+  let lastStepInterval: Interval | undefined;
 
   const phaseEntry = (name: string) => {
     let entry = phases.get(name);
     if (entry === undefined) {
-      entry = { traffic: new TrafficAccumulator(), iterations: new IterationAccumulator(), lastStepEndS: 0 };
+      entry = { traffic: new TrafficAccumulator(), iterations: new IterationAccumulator(), lastStepInterval: undefined };
       phases.set(name, entry);
     }
     return entry;
@@ -37,8 +37,8 @@ export function summarise(results: Results): RunSummary {
         step.add(record);
         const phase = phaseEntry(record.phase);
         phase.traffic.add(record);
-        phase.lastStepEndS = Math.max(phase.lastStepEndS, record.t + record.dur);
-        lastStepEndS = Math.max(lastStepEndS, record.t + record.dur);
+        phase.lastStepInterval = later(phase.lastStepInterval, record);
+        lastStepInterval = later(lastStepInterval, record);
         break;
       }
       case 'iterations':
@@ -73,11 +73,8 @@ export function summarise(results: Results): RunSummary {
     }
   }
 
-  // Throughput is requests over the time they took: from the first phase start until the later of
-  // the last phase end and the last completed request (a queue drained after the schedule ended
-  // still took that time; dividing by the schedule alone would overstate what the target served).
   const lastPhaseEnd = Math.max(0, ...[...phases.values()].map((p) => p.endS ?? 0));
-  const loadEndS = Math.max(lastPhaseEnd, lastStepEndS);
+  const loadEndS = loadEnd(lastPhaseEnd, lastStepInterval);
   const durationS = round(Math.max(0, loadEndS - (firstPhaseStartS ?? 0)));
   const finalStatus = status ?? 'interrupted';
   const overallIterationSummary = overallIterations.summarise();
@@ -94,8 +91,7 @@ export function summarise(results: Results): RunSummary {
     steps: Object.fromEntries([...steps].map(([name, acc]) => [name, acc.summarise(durationS)])),
     phases: [...phases].map(([name, entry]) => {
       const plan = header.phases.find((p) => p.name === name);
-      const phaseDurationS =
-        entry.startS !== undefined ? Math.max(entry.endS ?? 0, entry.lastStepEndS) - entry.startS : (plan?.durationS ?? 0);
+      const phaseDurationS = entry.startS !== undefined ? loadEnd(entry.endS ?? 0, entry.lastStepInterval) - entry.startS : (plan?.durationS ?? 0);
       const iterations = entry.iterations.summarise();
       return {
         name,
@@ -109,6 +105,27 @@ export function summarise(results: Results): RunSummary {
     topErrors: [...errorMessages.values()].sort((a, b) => b.count - a.count).slice(0, 10),
     generator: { ...generator, cpuSeconds: round(generator.cpuSeconds) },
   };
+}
+
+interface Interval {
+  t: number;
+  dur: number;
+}
+
+function later(current: Interval | undefined, record: Interval): Interval {
+  return current === undefined || record.t > current.t ? { t: record.t, dur: record.dur } : current;
+}
+
+/**
+ * Throughput is requests over the time they took: until the schedule ended, or later when
+ * requests still completed after it (a queue draining). Completions are known to the interval, so
+ * the end moves only for intervals that began after the schedule ended; otherwise dividing by a
+ * whole last interval would understate the rate of every run.
+ */
+function loadEnd(scheduleEndS: number, lastStepInterval: Interval | undefined): number {
+  if (lastStepInterval === undefined) return scheduleEndS;
+  if (scheduleEndS === 0) return lastStepInterval.t + lastStepInterval.dur;
+  return lastStepInterval.t >= scheduleEndS ? lastStepInterval.t + lastStepInterval.dur : scheduleEndS;
 }
 
 export type { IterationSummary, LatencySummary, PhaseSummary, RunSummary, TrafficSummary } from './summary-types.js';
