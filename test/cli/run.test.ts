@@ -144,4 +144,22 @@ describe('loadtest run', () => {
     assert.equal(summary.overall.errors, 0, 'in-flight requests drained rather than failed');
     assert.match(outcome.stdout, /PARTIAL/);
   });
+
+  it('quits at once on a second Ctrl-C, leaving a readable stream', async () => {
+    const file = writeScenario(
+      'hang.yaml',
+      `name: hang\ntarget: ${server.url}\ngracefulStop: 30s\nflows: [ { name: f, steps: [ { name: hang, request: { url: /hang, timeout: 60s } } ] } ]\n` +
+        `phases: [ { executor: constant-arrival-rate, rate: 20, duration: 60s } ]\n`,
+    );
+    const out = join(dir, 'out-quit');
+    const { child, result } = spawnCli(['run', file, '--out', out, '-q']);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const outcome = await result;
+    assert.equal(outcome.code, 130, outcome.stderr);
+    const results = readResults(join(out, 'results.ndjson'));
+    assert.equal(results.records.at(-1)!.type, 'end');
+  });
 });
