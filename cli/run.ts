@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadScenario } from '../scenarios/language/load-scenario.js';
+import { warmUpHttpStack } from '../scenarios/http/warm-up.js';
 import { startRun } from '../scenarios/run-scenario.js';
 import { awaitRun, defaultOutDir } from './await-run.js';
 import { ProgressDisplay } from './progress.js';
@@ -23,6 +24,9 @@ export function runCommand(): Command {
     .action(async (file: string, flags: RunFlags) => {
       const scenario = await loadScenario(file, flags.target === undefined ? {} : { target: flags.target });
       const outDir = flags.out ?? defaultOutDir(scenario.name);
+      // Before the clock starts: the first second of load must not pay for V8 optimising the
+      // request path (see warm-up.ts).
+      await warmUpHttpStack();
       const caps = terminalCaps();
       const progress = new ProgressDisplay(caps);
       const handle = startRun(scenario, {

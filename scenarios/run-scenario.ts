@@ -16,7 +16,6 @@ import { ResultsWriter } from './results/results-writer.js';
 import { redactSecrets } from './results/redact-secrets.js';
 import { RunClock } from './results/run-clock.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
-import { warmUpHttpStack } from './http/warm-up.js';
 
 export interface RunOptions {
   /** Directory the results stream is written to. */
@@ -82,7 +81,6 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   };
 
   const run = async (): Promise<RunResult> => {
-    await warmUpHttpStack();
     recorder.start();
     for (let index = 0; index < scenario.phases.length && !stopping; index++) {
       const phase = scenario.phases[index]!;
