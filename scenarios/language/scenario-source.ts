@@ -2,6 +2,7 @@
 // YAML) through eemeli/yaml's Document so every node keeps its line and column; .ts modules through tsx;
 // .js/.mjs modules through import(). Modules have no positions: their issues carry the path only.
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -45,8 +46,8 @@ export async function readScenarioSource(absolute: string, shown: string): Promi
         module = (await import(url)) as { default?: unknown };
       }
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') return fail('file not found');
+      // A module that imports something missing fails the same way as a missing file: tell them apart.
+      if (!existsSync(absolute)) return fail('file not found');
       return fail(`cannot load module: ${oneLine((error as Error).message ?? String(error))}`);
     }
     const value = module.default;
