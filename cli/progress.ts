@@ -54,7 +54,7 @@ export function formatProgress(s: IntervalSnapshot): string {
 }
 
 function formatElapsed(seconds: number): string {
-  const whole = Math.floor(seconds);
+  const whole = Math.round(seconds);
   const m = Math.floor(whole / 60);
   const s = whole % 60;
   return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;

@@ -11,8 +11,10 @@ import type { Scenario } from './model.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
-import type { EndRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
+import type { HeaderRecord, PhasePlan } from './results/results-format.js';
 import { ResultsWriter } from './results/results-writer.js';
+import { runEnding } from './results/run-ending.js';
+import type { RunResult } from './results/run-ending.js';
 import { redactSecrets } from './results/redact-secrets.js';
 import { RunClock } from './results/run-clock.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
@@ -28,11 +30,7 @@ export interface RunOptions {
   intervalMs?: number;
 }
 
-export interface RunResult {
-  status: EndRecord['status'];
-  resultsFile: string;
-  message?: string;
-}
+export type { RunResult } from './results/run-ending.js';
 
 export interface RunHandle {
   /** Stop starting iterations, let in-flight ones finish briefly, then write everything out. */
@@ -67,18 +65,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   let stopping = false;
   let resolveStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (resolveStop = resolve));
-  let finished = false;
-
-  const finish = (status: EndRecord['status'], message?: string): RunResult => {
-    if (!finished) {
-      finished = true;
-      recorder.stop(status, message);
-      writer.close();
-    }
-    const result: RunResult = { status, resultsFile };
-    if (message !== undefined) result.message = message;
-    return result;
-  };
+  const finish = runEnding(recorder, writer);
 
   const run = async (): Promise<RunResult> => {
     recorder.start();

@@ -5,10 +5,11 @@
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { Recorder, recordRunFailure, type IntervalSnapshot } from '../results/recorder.js';
-import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION, type EndRecord, type HeaderRecord } from '../results/results-format.js';
+import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION, type HeaderRecord } from '../results/results-format.js';
 import { ResultsWriter } from '../results/results-writer.js';
 import { RunClock } from '../results/run-clock.js';
-import type { RunResult } from '../run-scenario.js';
+import { runEnding } from '../results/run-ending.js';
+import type { RunResult } from '../results/run-ending.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { runMaxThroughput, type MaxThroughputResult } from './client.js';
 import { resolveOptions, type MaxThroughputOptions } from './options.js';
@@ -74,17 +75,7 @@ export function startBench(client: Omit<MaxThroughputOptions, 'signal' | 'phase'
     onInterval: options.onInterval,
   });
 
-  let finished = false;
-  const finish = (status: EndRecord['status'], message?: string): RunResult => {
-    if (!finished) {
-      finished = true;
-      recorder.stop(status, message);
-      writer.close();
-    }
-    const result: RunResult = { status, resultsFile };
-    if (message !== undefined) result.message = message;
-    return result;
-  };
+  const finish = runEnding(recorder, writer);
 
   const run = async (): Promise<RunResult & { client?: MaxThroughputResult }> => {
     recorder.start();
