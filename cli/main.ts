@@ -36,10 +36,20 @@ function exitCodeFor(error: unknown): number {
     process.stderr.write(error.message + '\n');
     return EXIT.badInput;
   }
+  if (isPathError(error)) {
+    // A results folder or summary file that cannot be written is a usage problem, not a crash.
+    process.stderr.write(`loadtest: cannot use ${error.path}: ${error.code} (${error.syscall})\n`);
+    return EXIT.badInput;
+  }
   if (error instanceof CliExit) {
     process.stderr.write(error.message + '\n');
     return error.code;
   }
   process.stderr.write(`loadtest: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.runFailed;
+}
+
+function isPathError(error: unknown): error is NodeJS.ErrnoException & { path: string; code: string } {
+  const e = error as NodeJS.ErrnoException | null;
+  return typeof e?.code === 'string' && typeof e.path === 'string' && /^E[A-Z]+$/.test(e.code);
 }

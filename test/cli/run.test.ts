@@ -120,6 +120,12 @@ describe('loadtest run', () => {
     assert.equal(existsSync(out), false);
     const usage = await runCli(['run']);
     assert.equal(usage.code, 2);
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const good = writeScenario('good.yaml', `name: g\ntarget: ${server.url}\nflows: [ { name: f, steps: [ { request: { url: /ok } } ] } ]\nphases: [ { executor: constant-vus, vus: 1, duration: 100ms } ]\n`);
+    const unwritable = await runCli(['run', good, '--out', join(blocker, 'out')]);
+    assert.equal(unwritable.code, 2);
+    assert.match(unwritable.stderr, /cannot use .*a-file.*ENOTDIR/);
   });
 
   it('stops on Ctrl-C, drains, and leaves a valid partial stream and summary', async () => {
