@@ -22,6 +22,7 @@ import { parseFlags } from './lib/args.js';
 import { BenchError } from './lib/bench-error.js';
 import { fmtInt, table } from './lib/format.js';
 import { runBench } from './lib/run-bench.js';
+import { mulberry32 } from '../test/helpers/mulberry32.js';
 
 const USAGE = 'node dist/bench/raft-core.js [--seconds 5] [--batch 256] [--nodes 3]';
 const GOAL = 200_000;
@@ -42,18 +43,6 @@ interface Row {
   messages: number;
 }
 
-/** mulberry32: the cores' only randomness (election timeouts), seeded so runs repeat. */
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A pool of distinct 16-byte commands, built up front so the loop allocates none. */
 function commands(n: number): string[] {
   return Array.from({ length: n }, (_, i) => `cmd-${i.toString(16).padStart(COMMAND_BYTES - 4, '0')}`);
@@ -72,7 +61,7 @@ class Cluster {
 
   constructor(size: number, seed: number) {
     const ids = Array.from({ length: size }, (_, i) => `n${i + 1}`);
-    const random = seededRandom(seed);
+    const random = mulberry32(seed);
     this.nodes = ids.map((id) => {
       const config: RaftConfig = {
         id,
