@@ -1,7 +1,8 @@
 import type { Outcome } from '../scenarios/outcome.js';
+import { decodeHistogram } from '../scenarios/results/histogram.js';
 import type { Results } from '../scenarios/results/results-reader.js';
 import type { RunSummary } from './summary-types.js';
-import { IterationAccumulator, TrafficAccumulator, round } from './traffic-accumulators.js';
+import { IterationAccumulator, TrafficAccumulator, decodeStepRecord, round } from './traffic-accumulators.js';
 
 // The run summary: a pure function of the results stream, so `loadtest report` on the file says
 // exactly what the run printed when it ended.
@@ -31,19 +32,21 @@ export function summarise(results: Results): RunSummary {
   for (const record of records) {
     switch (record.type) {
       case 'step': {
-        overall.add(record);
+        const decoded = decodeStepRecord(record);
+        overall.add(record, decoded);
         let step = steps.get(record.step);
         if (step === undefined) steps.set(record.step, (step = new TrafficAccumulator()));
-        step.add(record);
+        step.add(record, decoded);
         const phase = phaseEntry(record.phase);
-        phase.traffic.add(record);
+        phase.traffic.add(record, decoded);
         phase.lastStepInterval = later(phase.lastStepInterval, record);
         lastStepInterval = later(lastStepInterval, record);
         break;
       }
       case 'iterations':
-        overallIterations.add(record);
-        phaseEntry(record.phase).iterations.add(record);
+        const lag = record.lag === null ? null : decodeHistogram(record.lag);
+        overallIterations.add(record, lag);
+        phaseEntry(record.phase).iterations.add(record, lag);
         break;
       case 'error-sample': {
         const key = `${record.step}\u0000${record.outcome}\u0000${record.message}`;

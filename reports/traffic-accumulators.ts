@@ -8,6 +8,15 @@ import type { IterationSummary, LatencySummary, TrafficSummary } from './summary
 // Running totals over interval records. Histograms are added exactly (HDR), so a total over any
 // set of seconds, steps or phases is as precise as a single histogram recorded over all of them.
 
+export interface DecodedStepRecord {
+  latency: Histogram;
+  service: Histogram;
+}
+
+export function decodeStepRecord(record: StepIntervalRecord): DecodedStepRecord {
+  return { latency: decodeHistogram(record.latency), service: decodeHistogram(record.service) };
+}
+
 export class TrafficAccumulator {
   requests = 0;
   errors = 0;
@@ -17,14 +26,15 @@ export class TrafficAccumulator {
   readonly latency: Histogram = newHistogram();
   readonly service: Histogram = newHistogram();
 
-  add(record: StepIntervalRecord): void {
+  /** `decoded`: the record's histograms, decoded once by the caller for every total it feeds. */
+  add(record: StepIntervalRecord, decoded: DecodedStepRecord): void {
     this.requests += record.count;
     if (record.outcome !== 'ok') this.errors += record.count;
     this.bytesIn += record.bytesIn;
     this.bytesOut += record.bytesOut;
     this.byClass.set(record.outcome, (this.byClass.get(record.outcome) ?? 0) + record.count);
-    addInto(this.latency, decodeHistogram(record.latency));
-    addInto(this.service, decodeHistogram(record.service));
+    addInto(this.latency, decoded.latency);
+    addInto(this.service, decoded.service);
   }
 
   summarise(durationS: number): TrafficSummary {
@@ -55,13 +65,14 @@ export class IterationAccumulator {
   readonly dropped: Record<string, number> = {};
   readonly lag: Histogram = newHistogram();
 
-  add(record: IterationIntervalRecord): void {
+  /** `lag`: the record's start-lag histogram, decoded once by the caller (null when there was none). */
+  add(record: IterationIntervalRecord, lag: Histogram | null): void {
     this.started += record.started;
     this.ok += record.ok;
     this.failed += record.failed;
     this.interrupted += record.interrupted;
     for (const [reason, count] of Object.entries(record.dropped)) this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
-    if (record.lag !== null) addInto(this.lag, decodeHistogram(record.lag));
+    if (lag !== null) addInto(this.lag, lag);
   }
 
   summarise(): IterationSummary {
