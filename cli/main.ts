@@ -4,6 +4,7 @@ import { ResultsFileError } from '../scenarios/results/results-reader.js';
 import { ScenarioError } from '../scenarios/language/scenario-error.js';
 import { TOOL_VERSION } from '../scenarios/tool-version.js';
 import { benchCommand } from './bench.js';
+import { clusterCommand } from './cluster.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { initCommand } from './init.js';
 import { reportCommand } from './report.js';
@@ -17,9 +18,15 @@ const program = new Command('loadtest')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-for (const command of [runCommand(), benchCommand(), reportCommand(), validateCommand(), initCommand(), schemaCommand()]) {
+for (const command of [runCommand(), benchCommand(), reportCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
   program.addCommand(command.exitOverride());
 }
+
+// Output piped into `head` and the like: a closed pipe ends the program quietly, as for any CLI.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -51,6 +51,16 @@ export function createHandlebars(): HandlebarsEnv {
   });
   hb.registerHelper('uuid', () => randomUUID());
   hb.registerHelper('now', () => Date.now());
+  // For JSON APIs that carry bytes as base64 (etcd's v3 gateway), and for read-modify-write flows
+  // such as a compare-and-swap decrement: {{base64 (padStart (add (base64decode stock) -1) 6 "0")}}.
+  hb.registerHelper('base64', (value: unknown) => Buffer.from(String(value ?? ''), 'utf8').toString('base64'));
+  hb.registerHelper('base64decode', (value: unknown) => Buffer.from(String(value ?? ''), 'base64').toString('utf8'));
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map((v) => String(v ?? '')).join(''));
+  hb.registerHelper('add', (...args: unknown[]) => args.slice(0, -1).reduce((sum: number, v) => sum + numberArg(v, 0), 0));
+  hb.registerHelper('padStart', (...args: unknown[]) => {
+    const [value, width, fill] = args;
+    return String(value ?? '').padStart(numberArg(width, 0), typeof fill === 'string' && fill.length > 0 ? fill : '0');
+  });
   return hb;
 }
 

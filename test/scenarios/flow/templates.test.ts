@@ -30,6 +30,16 @@ test('helpers: randomInt, randomString, uuid, now', () => {
   assert.ok(Math.abs(now - Date.now()) < 1000);
 });
 
+test('helpers: base64, base64decode, add, padStart, nested for a compare-and-swap decrement', () => {
+  assert.equal(render(tc.compile('{{base64 "sale/stock"}}'), {}), Buffer.from('sale/stock').toString('base64'));
+  assert.equal(render(tc.compile('{{base64decode v}}'), { v: Buffer.from('000042').toString('base64') }), '000042');
+  assert.equal(render(tc.compile('{{add 2 "3" -1}}'), {}), '4');
+  assert.equal(render(tc.compile('{{padStart 7 4 "0"}}'), {}), '0007');
+  assert.equal(render(tc.compile('{{concat "kv/" 7 "/x"}}'), {}), 'kv/7/x');
+  const decrement = tc.compile('{{base64 (padStart (add (base64decode stock) -1) 6 "0")}}');
+  assert.equal(render(decrement, { stock: Buffer.from('000010').toString('base64') }), Buffer.from('000009').toString('base64'));
+});
+
 test('helpers exist only on our own instance, not the global handlebars', async () => {
   const Handlebars = (await import('handlebars')).default;
   assert.equal(Handlebars.helpers['randomInt'], undefined);
