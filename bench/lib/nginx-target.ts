@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts } from '../../fixtures/raft/cluster/free-ports.js';
 import { BenchError } from './bench-error.js';
 import { TARGET_CORE, pinned } from './cores.js';
 import { childPids, isAlive, signal, sleep, start } from './processes.js';
@@ -43,7 +44,7 @@ export async function startNginx(options: NginxOptions = {}): Promise<NginxTarge
   const nginx = options.nginx ?? requireNginx();
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'loadtest-nginx-'));
-  const port = await freePort();
+  const [port] = (await freePorts(1)) as [number];
   const conf = join(dir, 'nginx.conf');
   writeFileSync(conf, config(dir, port, options.locations ?? HELLO_WORLD));
   const core = options.core ?? TARGET_CORE;
@@ -116,14 +117,6 @@ ${blocks.join('\n')}
   }
 }
 `;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function canConnect(port: number): Promise<boolean> {
