@@ -6,6 +6,7 @@ import {
   clusterHeal,
   clusterIsolate,
   clusterKill,
+  clusterPartition,
   clusterPause,
   clusterRestart,
   clusterResume,
@@ -13,6 +14,7 @@ import {
   clusterUp,
   type ClusterView,
 } from '../fixtures/raft/cluster/cluster-control.js';
+import { clusterAdd, clusterRemove, clusterTransfer } from '../fixtures/raft/cluster/cluster-membership.js';
 import { ClusterStateMissing } from '../fixtures/raft/cluster/cluster-state.js';
 import { parseDuration } from '../scenarios/language/duration.js';
 import { CliExit, EXIT } from './exit-codes.js';
@@ -31,18 +33,19 @@ export function clusterCommand(): Command {
     .description('start a cluster and wait for a leader; prints the client endpoints')
     .addOption(dirOption())
     .option('--nodes <n>', 'number of nodes', '3')
-    .option('--base-port <port>', 'node i listens for clients on port+2i and peers on port+2i+1 (default: free ports)')
+    .option('--base-port <port>', 'node i listens for clients on port+2i and peers on port+2i+1 (default: free ports); with --network netns every node uses port and port+1 (default 2379)')
+    .addOption(new Option('--network <kind>', 'loopback: every node on 127.0.0.1; netns: each node in its own network namespace on a private bridge, partitions by iptables (root, iproute2, iptables)').choices(['loopback', 'netns']).default('loopback'))
     .option('--heartbeat <duration>', 'leader heartbeat interval (the Raft tick)', '100ms')
     .option('--election <duration>', 'election timeout (randomised in [t, 2t))', '1000ms')
     .option('--token <token>', 'require "Authorization: Bearer <token>" on the client API')
     .option('--no-fsync', 'do not fsync the WAL (only for benchmarks that say so: acknowledged writes can be lost)')
     .option('--json', 'print the cluster as JSON')
-    .action(async (flags: { dir: string; nodes: string; basePort?: string; heartbeat: string; election: string; token?: string; fsync: boolean; json?: boolean }) => {
+    .action(async (flags: { dir: string; nodes: string; basePort?: string; network: 'loopback' | 'netns'; heartbeat: string; election: string; token?: string; fsync: boolean; json?: boolean }) => {
       const nodes = positiveInt(flags.nodes, '--nodes');
       const heartbeatMs = duration(flags.heartbeat, '--heartbeat');
       const electionMs = duration(flags.election, '--election');
       if (electionMs < 2 * heartbeatMs) throw new CliExit(EXIT.badInput, '--election must be at least twice --heartbeat');
-      const options: Parameters<typeof clusterUp>[0] = { dir: flags.dir, nodes, heartbeatMs, electionMs, node: { fsync: flags.fsync } };
+      const options: Parameters<typeof clusterUp>[0] = { dir: flags.dir, nodes, heartbeatMs, electionMs, network: flags.network, node: { fsync: flags.fsync } };
       if (flags.basePort !== undefined) options.basePort = positiveInt(flags.basePort, '--base-port');
       if (flags.token !== undefined) options.token = flags.token;
       const view = await clusterUp(options).catch(runFailed);
@@ -71,11 +74,50 @@ export function clusterCommand(): Command {
   targeted('restart', 'start nodes again (a running node is stopped first)', 'a node id, leader, or all', clusterRestart, 'restarted');
   targeted('pause', 'SIGSTOP nodes: they stay up but stop answering', 'a node id, leader, or all', clusterPause, 'paused');
   targeted('resume', 'SIGCONT paused nodes', 'a node id, leader, or all', clusterResume, 'resumed');
-  targeted('isolate', 'cut one node off from the others (both directions) with the transport\'s fault switch', 'a node id or leader', clusterIsolate, 'isolated');
+  targeted('isolate', 'cut one node off from the others, both directions (iptables with --network netns, else the transport\'s fault switch)', 'a node id or leader', clusterIsolate, 'isolated');
+
+  cluster
+    .command('partition')
+    .description('split the nodes into groups that cannot hear each other, e.g. `partition leader n2,n3`; cuts add up until heal')
+    .argument('<groups...>', 'two or more comma-separated lists of node ids (or leader)')
+    .addOption(dirOption())
+    .action(async (groups: string[], flags: { dir: string }) => {
+      const done = await clusterPartition(flags.dir, groups.map((g) => g.split(',').filter((id) => id !== ''))).catch(usage);
+      process.stdout.write(`partitioned ${done.map((g) => g.join(',')).join(' | ')}\n`);
+    });
+
+  cluster
+    .command('add')
+    .description('start one more node and add it to the cluster (as a learner, promoted to voter once caught up); waits until it votes')
+    .addOption(dirOption())
+    .action(async (flags: { dir: string }) => {
+      const id = await clusterAdd(flags.dir).catch(usage);
+      process.stdout.write(`added ${id}\n`);
+    });
+
+  cluster
+    .command('remove')
+    .description('remove a member from the cluster, then stop its process and delete its files')
+    .argument('<target>', 'a node id or leader')
+    .addOption(dirOption())
+    .action(async (target: string, flags: { dir: string }) => {
+      const id = await clusterRemove(flags.dir, target).catch(usage);
+      process.stdout.write(`removed ${id}\n`);
+    });
+
+  cluster
+    .command('transfer')
+    .description('hand leadership to a node (leadership transfer); waits until it leads')
+    .argument('<node>', 'a node id')
+    .addOption(dirOption())
+    .action(async (to: string, flags: { dir: string }) => {
+      const id = await clusterTransfer(flags.dir, to).catch(usage);
+      process.stdout.write(`${id} leads\n`);
+    });
 
   cluster
     .command('heal')
-    .description('undo every isolate')
+    .description('undo every isolate and partition')
     .addOption(dirOption())
     .action(async (flags: { dir: string }) => {
       await clusterHeal(flags.dir).catch(usage);
@@ -135,5 +177,5 @@ function usage(error: unknown): never {
 }
 
 function runFailed(error: unknown): never {
-  throw new CliExit(EXIT.runFailed, `cluster up failed: ${(error as Error).message}`);
+  throw new CliExit(EXIT.runFailed, `cluster up failed: ${(error as Error).message} (\`loadtest cluster down\` with the same --dir removes what was started)`);
 }
