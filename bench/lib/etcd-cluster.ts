@@ -15,6 +15,17 @@ export interface EtcdMember {
   dataDir: string;
   child: ChildProcess | null;
   args: string[];
+  /** etcd's member id (decimal string), learned from the first status answer. */
+  memberId?: string;
+}
+
+/** What POST /v3/maintenance/status says (uint64s are strings in etcd's JSON). */
+export interface EtcdStatus {
+  memberId: string;
+  leader: string;
+  term: number;
+  raftIndex: number;
+  appliedIndex: number;
 }
 
 export interface EtcdCluster {
@@ -50,8 +61,14 @@ export async function startEtcdCluster(heartbeatMs: number, electionMs: number):
     return { name, clientUrl, dataDir, child: null, args };
   });
   for (const m of members) m.child = start('etcd', m.args);
-  await waitForEtcdLeader(members, 30_000);
-  return { version, members, root };
+  const cluster = { version, members, root };
+  try {
+    await waitForEtcdLeader(members, 30_000);
+  } catch (error) {
+    stopEtcdCluster(cluster);
+    throw error;
+  }
+  return cluster;
 }
 
 /** The member that leads, by asking each for its status (etcd's maintenance API over the gateway). */
@@ -70,6 +87,27 @@ export async function etcdLeader(members: readonly EtcdMember[]): Promise<EtcdMe
   return null;
 }
 
+/** One member's status, or null when it is down or does not answer within `timeoutMs`. */
+export async function etcdStatus(m: EtcdMember, timeoutMs = 1000): Promise<EtcdStatus | null> {
+  if (m.child === null) return null;
+  try {
+    const res = await fetch(`${m.clientUrl}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return null;
+    const s = (await res.json()) as { header?: { member_id?: string; raft_term?: string }; leader?: string; raftIndex?: string; raftAppliedIndex?: string };
+    if (s.header?.member_id === undefined || s.header.raft_term === undefined) return null;
+    m.memberId = s.header.member_id;
+    return {
+      memberId: s.header.member_id,
+      leader: s.leader ?? '0',
+      term: Number(s.header.raft_term),
+      raftIndex: Number(s.raftIndex ?? NaN),
+      appliedIndex: Number(s.raftAppliedIndex ?? s.raftIndex ?? NaN),
+    };
+  } catch {
+    return null;
+  }
+}
+
 export async function waitForEtcdLeader(members: readonly EtcdMember[], timeoutMs: number): Promise<EtcdMember> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
@@ -82,6 +120,11 @@ export async function waitForEtcdLeader(members: readonly EtcdMember[], timeoutM
 
 export function killEtcdMember(m: EtcdMember): void {
   if (m.child?.pid !== undefined) signal(m.child.pid, 'SIGKILL');
+  m.child = null;
+}
+
+/** Forgets a member's process after someone else killed it by its PID (and saw it die). */
+export function forgetEtcdMember(m: EtcdMember): void {
   m.child = null;
 }
 
