@@ -23,11 +23,6 @@
 // restarted and the cluster must be healthy again (all up, one leader, every member's applied
 // index equal) before the next kill. Each counted window and the median are printed.
 //
-// (Earlier versions started the clock before looking the leader up and sending the signal, and
-// counted any write sent after that instant: writes that the still-living leader committed during
-// the lookup were taken for recovery, giving windows of a few ms. Each kill line prints what that
-// method would have reported, and how many writes were acknowledged in that gap.)
-//
 // Installs nothing. Needs Debian's etcd-server (`apt-get install -y etcd-server`), taskset, and a
 // built tree.
 import { join } from 'node:path';

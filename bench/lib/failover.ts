@@ -55,10 +55,6 @@ export interface KillAttempt {
   signalToDeadMs: number;
   /** ms from the process confirmed gone to the first acknowledged write sent after it. */
   windowMs: number;
-  /** What the old method (clock started before looking the leader up) would have reported. */
-  oldMethodMs: number;
-  /** Writes acknowledged that were sent between the old method's start and the death. */
-  ackedBeforeDeath: number;
   valid: boolean;
   reason: string;
 }
@@ -92,8 +88,7 @@ export async function measureFailover(target: FailoverTarget, kills: number, ret
 export function describe(a: KillAttempt): string {
   return (
     `leader ${a.leaderBefore} term ${a.termBefore} → leader ${a.leaderAfter ?? '?'} term ${a.termAfter ?? '?'}; ` +
-    `window ${a.windowMs.toFixed(0)} ms (SIGKILL→dead ${a.signalToDeadMs.toFixed(1)} ms; old method ${a.oldMethodMs.toFixed(0)} ms, ` +
-    `${a.ackedBeforeDeath} writes acked between its clock start and the death)${a.valid ? '' : ` — VOID: ${a.reason}`}`
+    `window ${a.windowMs.toFixed(0)} ms (SIGKILL→dead ${a.signalToDeadMs.toFixed(1)} ms)${a.valid ? '' : ` — VOID: ${a.reason}`}`
   );
 }
 
@@ -202,10 +197,8 @@ async function oneKill(target: FailoverTarget): Promise<KillAttempt> {
   let result: KillAttempt;
   try {
     await sleep(WARM_MS);
-    const base = { leaderBefore: before.leader, termBefore: before.term, leaderAfter: null, termAfter: null, signalToDeadMs: NaN, windowMs: NaN, oldMethodMs: NaN, ackedBeforeDeath: 0 };
+    const base = { leaderBefore: before.leader, termBefore: before.term, leaderAfter: null, termAfter: null, signalToDeadMs: NaN, windowMs: NaN };
     if (prober.acked.length === 0) return { ...base, valid: false, reason: 'no write succeeded through the survivors before the kill' };
-    // The old method started its clock here, then looked the leader up, then killed it.
-    const oldStart = performance.now();
     const now = (await target.members()).find((m) => m.id === victim.id);
     if (now?.pid !== victim.pid || now.view?.role !== 'leader' || now.view.term !== before.term) {
       return { ...base, valid: false, reason: `leadership moved before the kill (${victim.id} now ${now?.view?.role ?? 'down'} in term ${now?.view?.term ?? '?'})` };
@@ -216,10 +209,7 @@ async function oneKill(target: FailoverTarget): Promise<KillAttempt> {
     const firstAfter = (t: number): Probe | undefined => prober.acked.filter((p) => p.sentAt >= t).sort((a, b) => a.ackAt - b.ackAt)[0];
     while (firstAfter(deadAt) === undefined && performance.now() < until) await sleep(5);
     const first = firstAfter(deadAt);
-    const oldFirst = firstAfter(oldStart);
     base.signalToDeadMs = deadAt - signalAt;
-    base.ackedBeforeDeath = prober.acked.filter((p) => p.sentAt >= oldStart && p.sentAt < deadAt).length;
-    base.oldMethodMs = oldFirst === undefined ? NaN : oldFirst.ackAt - oldStart;
     if (first === undefined) return { ...base, valid: false, reason: `no write acknowledged within ${RECOVERY_LIMIT_MS} ms of the kill` };
     base.windowMs = first.ackAt - deadAt;
     // The survivors' view after recovery: they agree on a leader and a term (they just took a write).
