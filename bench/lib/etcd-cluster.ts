@@ -71,18 +71,11 @@ export async function startEtcdCluster(heartbeatMs: number, electionMs: number):
   return cluster;
 }
 
-/** The member that leads, by asking each for its status (etcd's maintenance API over the gateway). */
+/** The member that leads: the first that answers and names itself as leader. */
 export async function etcdLeader(members: readonly EtcdMember[]): Promise<EtcdMember | null> {
   for (const m of members) {
-    if (m.child === null) continue;
-    try {
-      const res = await fetch(`${m.clientUrl}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1000) });
-      if (!res.ok) continue;
-      const s = (await res.json()) as { header?: { member_id?: string }; leader?: string };
-      if (s.leader !== undefined && s.leader === s.header?.member_id) return m;
-    } catch {
-      // down or busy: ask the next
-    }
+    const s = await etcdStatus(m);
+    if (s !== null && s.leader === s.memberId) return m;
   }
   return null;
 }
@@ -116,11 +109,6 @@ export async function waitForEtcdLeader(members: readonly EtcdMember[], timeoutM
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new BenchError(`etcd elected no leader within ${timeoutMs} ms`);
-}
-
-export function killEtcdMember(m: EtcdMember): void {
-  if (m.child?.pid !== undefined) signal(m.child.pid, 'SIGKILL');
-  m.child = null;
 }
 
 /** Forgets a member's process after someone else killed it by its PID (and saw it die). */
