@@ -32,6 +32,11 @@ export function runCommand(): Command {
       const handle = startRun(scenario, {
         outDir,
         onInterval: flags.quiet ? undefined : (snapshot) => progress.update(snapshot),
+        // Warnings (limits that cannot be enforced here) are shown even with --quiet.
+        onNote: (level, message) => {
+          if (level === 'warning') progress.message(`warning: ${message}`);
+          else if (!flags.quiet) progress.message(message);
+        },
       });
 
       await awaitRun(handle, {

@@ -11,10 +11,18 @@ export function validateCommand(): Command {
       const scenario = await loadScenario(file, flags.target === undefined ? {} : { target: flags.target });
       const steps = scenario.flows.reduce((total, flow) => total + countRequests(flow.steps), 0);
       const seconds = scenario.phases.reduce((total, phase) => total + phase.durationMs, 0) / 1000;
+      const { targets, collect, faults } = scenario.environment;
+      const against = scenario.targetRef !== undefined ? `target ${scenario.targetRef} (started by the run)` : scenario.target;
+      const environment = [
+        Object.keys(targets).length > 0 ? `${Object.keys(targets).length} target(s) to start` : '',
+        collect.sources.length > 0 ? `${collect.sources.length} resource source(s)` : '',
+        faults.length > 0 ? `${faults.length} fault(s)` : '',
+      ].filter((part) => part !== '');
       process.stdout.write(
-        `${file}: ok — "${scenario.name}" against ${scenario.target}: ${scenario.flows.length} flow(s), ` +
+        `${file}: ok — "${scenario.name}" against ${against}: ${scenario.flows.length} flow(s), ` +
           `${steps} request step(s), ${scenario.phases.length} phase(s) over ${seconds} s, ` +
-          `${Object.keys(scenario.data).length} feeder(s), ${scenario.thresholds.length} threshold(s)\n`,
+          `${Object.keys(scenario.data).length} feeder(s), ${scenario.thresholds.length} threshold(s)` +
+          `${environment.length > 0 ? `, ${environment.join(', ')}` : ''}\n`,
       );
     });
 }

@@ -44,6 +44,8 @@ export function renderTerminalSummary(summary: RunSummary, verdicts: ThresholdVe
     lines.push('');
     lines.push(`iteration start lag (actual − intended): p50 ${ms(o.iterations.startLag.p50)}  p99 ${ms(o.iterations.startLag.p99)}  max ${ms(o.iterations.startLag.max)}`);
   }
+  lines.push(...resourceLines(summary));
+  lines.push(...drillLines(summary));
   if (verdicts.length > 0) {
     lines.push('');
     lines.push('thresholds:');
@@ -53,6 +55,52 @@ export function renderTerminalSummary(summary: RunSummary, verdicts: ThresholdVe
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Per target: what one replica used (avg, p95, max of its samples) against its limit. */
+function resourceLines(summary: RunSummary): string[] {
+  const entries = Object.entries(summary.targets);
+  if (entries.length === 0) return [];
+  const rows: string[][] = [['target (per replica)', 'replicas', 'cpu avg', 'p95', 'max', 'limit', 'throttled', 'mem p95', 'max', 'limit']];
+  for (const [name, t] of entries) {
+    rows.push([
+      `${name} (${t.source})`,
+      String(t.replicas),
+      cores(t.cpu.avg),
+      cores(t.cpu.p95),
+      cores(t.cpu.max),
+      cores(t.limits.cpuCores),
+      t.throttledPct === null ? '–' : `${t.throttledPct.toFixed(1)}%`,
+      mebibytes(t.memory.p95),
+      mebibytes(t.memory.max),
+      mebibytes(t.limits.memoryBytes),
+    ]);
+  }
+  const lines = ['', ...table(rows), '  cpu in cores, memory as working set (MiB)'];
+  for (const [name, t] of entries) if (t.oomKills > 0) lines.push(`  ${name}: ${t.oomKills} OOM kill(s)`);
+  if (summary.collectorErrors.length > 0) lines.push(`  collector problems: ${summary.collectorErrors.slice(0, 3).join('; ')}${summary.collectorErrors.length > 3 ? ` (+${summary.collectorErrors.length - 3} more)` : ''}`);
+  if (summary.generator.saturatedSeconds > 0) lines.push(`  the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(0)} s (${summary.generator.saturatedReason}): latencies then include its own delays`);
+  return lines;
+}
+
+/** The chaos drill and the outages it caused, on the run's clock. */
+function drillLines(summary: RunSummary): string[] {
+  if (summary.faults.length === 0 && summary.outages.length === 0) return [];
+  const lines = ['', 'faults and outages:'];
+  const events = [
+    ...summary.faults.map((f) => ({ t: f.t, text: `${f.event === 'start' ? 'fault' : 'fault end'} ${f.label} ${f.action}: ${f.detail}${f.error ? ` — FAILED: ${f.error}` : ''}` })),
+    ...summary.outages.map((o) => ({ t: o.t, text: `outage ${o.durationS.toFixed(2)} s (until ${o.end.toFixed(1)} s): ${o.failed} failed, ${o.ok} ok${o.afterFault ? `, after ${o.afterFault}` : ''}` })),
+  ].sort((a, b) => a.t - b.t || Number(a.text.startsWith('outage')) - Number(b.text.startsWith('outage')));
+  for (const e of events) lines.push(`  ${e.t.toFixed(1).padStart(7)} s  ${e.text}`);
+  return lines;
+}
+
+function cores(value: number | null): string {
+  return value === null ? '–' : value.toFixed(value >= 10 ? 1 : 3);
+}
+
+function mebibytes(value: number | null): string {
+  return value === null ? '–' : (value / 1048576).toFixed(1);
 }
 
 function trafficRow(label: string, traffic: TrafficSummary, latency: LatencySummary): string[] {

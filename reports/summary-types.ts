@@ -1,4 +1,6 @@
 import type { Outcome } from '../scenarios/outcome.js';
+import type { FaultRecord, OutageRecord } from '../scenarios/results/results-format.js';
+import type { TargetResourceSummary } from './resource-summary.js';
 
 // The run summary's shape: what the terminal summary, the summary JSON and the thresholds read.
 // Times are milliseconds, rates per second.
@@ -62,5 +64,20 @@ export interface RunSummary {
   phases: PhaseSummary[];
   /** The most frequent failure messages. */
   topErrors: Array<{ step: string; outcome: Outcome; message: string; count: number }>;
-  generator: { maxRssBytes: number; maxEventLoopDelayMs: number; cpuSeconds: number };
+  generator: {
+    maxRssBytes: number;
+    maxEventLoopDelayMs: number;
+    cpuSeconds: number;
+    /** Seconds during which the generator's machine was saturated, and the first reason seen. */
+    saturatedSeconds: number;
+    saturatedReason?: string;
+  };
+  /** Per target: CPU (cores), CFS throttling, memory working set, from the collectors' samples. */
+  targets: Record<string, TargetResourceSummary>;
+  /** The chaos drill as it happened. */
+  faults: Array<Omit<FaultRecord, 'type'>>;
+  /** Stretches when clients were not served, from the requests' own outcomes. */
+  outages: Array<Omit<OutageRecord, 'type'>>;
+  /** Collector problems recorded during the run (messages, first occurrence each). */
+  collectorErrors: string[];
 }

@@ -1,6 +1,8 @@
 import type { Outcome } from '../scenarios/outcome.js';
 import { decodeHistogram } from '../scenarios/results/histogram.js';
 import type { Results } from '../scenarios/results/results-reader.js';
+import type { FaultRecord, OutageRecord, ResourceRecord } from '../scenarios/results/results-format.js';
+import { summariseResources } from './resource-summary.js';
 import type { RunSummary } from './summary-types.js';
 import { IterationAccumulator, TrafficAccumulator, decodeStepRecord, round } from './traffic-accumulators.js';
 
@@ -14,7 +16,11 @@ export function summarise(results: Results): RunSummary {
   const steps = new Map<string, TrafficAccumulator>();
   const phases = new Map<string, { traffic: TrafficAccumulator; iterations: IterationAccumulator; startS?: number; endS?: number; lastStepInterval: Interval | undefined }>();
   const errorMessages = new Map<string, { step: string; outcome: Outcome; message: string; count: number }>();
-  const generator = { maxRssBytes: 0, maxEventLoopDelayMs: 0, cpuSeconds: 0 };
+  const generator: RunSummary['generator'] = { maxRssBytes: 0, maxEventLoopDelayMs: 0, cpuSeconds: 0, saturatedSeconds: 0 };
+  const resources: ResourceRecord[] = [];
+  const faults: RunSummary['faults'] = [];
+  const outages: RunSummary['outages'] = [];
+  const collectorErrors: string[] = [];
   let status: RunSummary['status'] | undefined;
   let firstPhaseStartS: number | undefined;
   let lastStepInterval: Interval | undefined;
@@ -68,6 +74,24 @@ export function summarise(results: Results): RunSummary {
         generator.maxEventLoopDelayMs = Math.max(generator.maxEventLoopDelayMs, record.eventLoopDelayMaxMs);
         generator.cpuSeconds += record.cpuUs / 1e6;
         break;
+      case 'host':
+        if (record.saturated !== undefined) {
+          generator.saturatedSeconds += record.dur;
+          generator.saturatedReason ??= record.saturated;
+        }
+        break;
+      case 'resource':
+        resources.push(record);
+        break;
+      case 'fault':
+        faults.push(withoutType(record));
+        break;
+      case 'outage':
+        outages.push(withoutType(record));
+        break;
+      case 'event':
+        if (record.source?.startsWith('collector') === true && record.level !== 'info') collectorErrors.push(`${record.source}: ${record.message}`);
+        break;
       case 'end':
         status = record.status;
         break;
@@ -106,8 +130,17 @@ export function summarise(results: Results): RunSummary {
       };
     }),
     topErrors: [...errorMessages.values()].sort((a, b) => b.count - a.count).slice(0, 10),
-    generator: { ...generator, cpuSeconds: round(generator.cpuSeconds) },
+    generator: { ...generator, cpuSeconds: round(generator.cpuSeconds), saturatedSeconds: round(generator.saturatedSeconds) },
+    targets: summariseResources(resources),
+    faults,
+    outages,
+    collectorErrors,
   };
+}
+
+function withoutType<T extends FaultRecord | OutageRecord>(record: T): Omit<T, 'type'> {
+  const { type: _type, ...rest } = record;
+  return rest;
 }
 
 interface Interval {

@@ -2,6 +2,8 @@
 // consumes. Durations are milliseconds, rates are per second, paths are absolute. Nothing here is
 // optional that has a sensible default: the loader fills defaults in, so the engine never guesses.
 
+import type { EnvironmentSpec } from './environment-model.js';
+
 export interface Scenario {
   name: string;
   /** Absolute path of the scenario file; '' when built in code. */
@@ -17,6 +19,13 @@ export interface Scenario {
   thresholds: string[];
   /** How long in-flight iterations may finish after the last phase before they are aborted. */
   gracefulStopMs: number;
+  /** Targets the run starts, resource sources it samples, faults it injects. */
+  environment: EnvironmentSpec;
+  /**
+   * Set when `target:` names a launched target instead of a URL: requests are then spread over that
+   * target's replicas, and `target` is filled in by the run once they are up.
+   */
+  targetRef?: string;
 }
 
 export interface HttpOptions {

@@ -1,11 +1,13 @@
 import { hostname, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { launchEnvironment, type LaunchedEnvironment } from '../fixtures/launcher/environment.js';
 import { compileFlows } from './flow/compile-flow.js';
 import { createExecutor, phaseParams } from './executors/create-executor.js';
 import type { PhaseContext } from './executors/phase-context.js';
 import { FlowRunner } from './flow/flow-runner.js';
 import { HttpClient } from './http/http-client.js';
+import { ReplicaBalancer } from './http/replica-balancer.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { Scenario } from './model.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
@@ -17,12 +19,15 @@ import { runEnding } from './results/run-ending.js';
 import type { RunResult } from './results/run-ending.js';
 import { redactSecrets } from './results/redact-secrets.js';
 import { RunClock } from './results/run-clock.js';
+import { startObservation, type Observation } from './run-observation.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
 
 export interface RunOptions {
   /** Directory the results stream is written to. */
   outDir: string;
   onInterval?: (snapshot: IntervalSnapshot) => void;
+  /** Told about the targets the run starts (and what it could not give them), as it happens. */
+  onNote?: (level: 'info' | 'warning', message: string) => void;
   /** After a stop request, how long in-flight iterations may still finish. */
   stopDrainMs?: number;
   random?: () => number;
@@ -35,93 +40,173 @@ export type { RunResult } from './results/run-ending.js';
 export interface RunHandle {
   /** Stop starting iterations, let in-flight ones finish briefly, then write everything out. */
   stop(): void;
-  /** Stop now: abort in-flight requests and close the stream synchronously. */
+  /** Stop now: abort in-flight requests, kill the targets the run started and close the stream synchronously. */
   abortNow(): void;
   readonly done: Promise<RunResult>;
 }
 
 const DEFAULT_STOP_DRAIN_MS = 3000;
 
+/** The parts of a run that exist once its targets are up and its clock has started. */
+interface Measuring {
+  recorder: Recorder;
+  launcher: IterationLauncher;
+  client: HttpClient;
+  observation: Observation;
+  finish: (status: RunResult['status'], message?: string) => RunResult;
+}
+
 /**
- * Runs a scenario's phases in sequence and streams every measurement to `<outDir>/results.ndjson`.
- * Never throws for what the target does; a broken run still ends with a valid, closed stream.
+ * Starts the scenario's targets (if it has any), then runs its phases in sequence with its
+ * collectors and fault timeline, streaming every measurement to `<outDir>/results.ndjson`, and
+ * finally stops the targets. Never throws for what the target does; a broken run still ends with
+ * a valid, closed stream, and with every process, cgroup and namespace it made removed.
  */
 export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
-  const clock = new RunClock();
   const resultsFile = join(options.outDir, RESULTS_FILE_NAME);
-  const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock));
-  const recorder = new Recorder({
-    clock,
-    writer,
-    phaseNames: scenario.phases.map((p) => p.name),
-    intervalMs: options.intervalMs,
-    onInterval: options.onInterval,
-  });
-  const random = options.random ?? Math.random;
-  const client = new HttpClient(scenario);
-  const runner = new FlowRunner(scenario, client, recorder);
-  const launcher = new IterationLauncher(scenario, compileFlows(scenario), runner, recorder, random);
-
   let stopping = false;
   let resolveStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (resolveStop = resolve));
-  const finish = runEnding(recorder, writer);
-
-  const run = async (): Promise<RunResult> => {
-    recorder.start();
-    for (let index = 0; index < scenario.phases.length && !stopping; index++) {
-      const phase = scenario.phases[index]!;
-      const context: PhaseContext = {
-        index,
-        startMs: performance.now(),
-        launch: (intendedMs, vu) => launcher.launch(index, intendedMs, vu),
-        inFlight: () => launcher.inFlight(index),
-        dropped: (reason) => recorder.iterationDropped(index, reason),
-        setVus: (vus) => recorder.setVus(index, vus),
-        stopping: () => stopping,
-        stopRequested,
-      };
-      recorder.phaseStarted(index);
-      await createExecutor(phase).run(context);
-      recorder.phaseEnded(index);
-    }
-    const drainMs = stopping ? (options.stopDrainMs ?? DEFAULT_STOP_DRAIN_MS) : scenario.gracefulStopMs;
-    if (!(await launcher.drain(drainMs))) {
-      const left = launcher.inFlight();
-      recorder.event('warning', `${left} iteration(s) still running after ${drainMs} ms were interrupted`);
-      launcher.abort();
-      await launcher.drain(1000);
-    }
-    await client.destroy();
-    return finish(stopping ? 'interrupted' : 'completed');
+  let environment: LaunchedEnvironment | undefined;
+  let measuring: Measuring | undefined;
+  const notes: Array<{ level: 'info' | 'warning'; message: string }> = [];
+  const note = (level: 'info' | 'warning', message: string): void => {
+    notes.push({ level, message });
+    options.onNote?.(level, message);
   };
 
-  const done = run().catch((error: unknown) => {
-    launcher.abort();
-    void client.destroy();
-    const message = recordRunFailure(recorder, error);
-    return finish('failed', message);
+  const run = async (): Promise<RunResult> => {
+    const runId = `${Date.now().toString(36)}-${process.pid}`;
+    try {
+      if (Object.keys(scenario.environment.targets).length > 0) {
+        environment = await launchEnvironment(scenario.environment.targets, { outDir: options.outDir, runId, note, stopping: () => stopping });
+      }
+    } catch (error) {
+      // Nothing measured yet, but the stream still says what happened: a run that could not start.
+      const clock = new RunClock();
+      const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock, undefined));
+      const recorder = new Recorder({ clock, writer, phaseNames: [] });
+      for (const n of notes) recorder.event(n.level, n.message, 'launcher');
+      const message = `could not start the targets: ${(error as Error).message}`;
+      recorder.event('error', message, 'launcher');
+      return runEnding(recorder, writer)('failed', message);
+    }
+    const effective = withLaunchedTarget(scenario, environment);
+    const clock = new RunClock();
+    const writer = new ResultsWriter(resultsFile, buildHeader(effective.scenario, clock, environment));
+    const recorder = new Recorder({
+      clock,
+      writer,
+      phaseNames: scenario.phases.map((p) => p.name),
+      intervalMs: options.intervalMs,
+      onInterval: options.onInterval,
+      requestTimeoutMs: maxTimeoutMs(scenario),
+    });
+    for (const n of notes) recorder.event(n.level, n.message, 'launcher');
+    const client = new HttpClient(effective.scenario);
+    const runner = new FlowRunner(effective.scenario, client, recorder, effective.balancer);
+    const launcher = new IterationLauncher(effective.scenario, compileFlows(effective.scenario), runner, recorder, options.random ?? Math.random);
+    recorder.start();
+    const observation = startObservation(scenario, environment, recorder, clock);
+    const current: Measuring = { recorder, launcher, client, observation, finish: runEnding(recorder, writer) };
+    measuring = current;
+    try {
+      for (let index = 0; index < scenario.phases.length && !stopping; index++) {
+        const phase = scenario.phases[index]!;
+        const context: PhaseContext = {
+          index,
+          startMs: performance.now(),
+          launch: (intendedMs, vu) => launcher.launch(index, intendedMs, vu),
+          inFlight: () => launcher.inFlight(index),
+          dropped: (reason) => recorder.iterationDropped(index, reason),
+          setVus: (vus) => recorder.setVus(index, vus),
+          stopping: () => stopping,
+          stopRequested,
+        };
+        recorder.phaseStarted(index);
+        await createExecutor(phase).run(context);
+        recorder.phaseEnded(index);
+      }
+      const drainMs = stopping ? (options.stopDrainMs ?? DEFAULT_STOP_DRAIN_MS) : scenario.gracefulStopMs;
+      if (!(await launcher.drain(drainMs))) {
+        const left = launcher.inFlight();
+        recorder.event('warning', `${left} iteration(s) still running after ${drainMs} ms were interrupted`);
+        launcher.abort();
+        await launcher.drain(1000);
+      }
+      await client.destroy();
+      await observation.stop();
+      await stopTargets(recorder);
+      return current.finish(stopping ? 'interrupted' : 'completed');
+    } catch (error) {
+      launcher.abort();
+      void client.destroy();
+      const message = recordRunFailure(recorder, error);
+      await observation.stop().catch(() => undefined);
+      await stopTargets(recorder);
+      return current.finish('failed', message);
+    }
+  };
+
+  const stopTargets = async (recorder: Recorder): Promise<void> => {
+    if (environment === undefined) return;
+    const problems = await environment.teardown();
+    if (problems.length > 0) recorder.event('error', `cleaning up the targets: ${problems.join('; ')}`, 'launcher');
+    else recorder.event('info', 'targets stopped and removed', 'launcher');
+  };
+
+  // Whatever happens above, the targets this run started do not outlive it.
+  const done = run().catch(async (error: unknown) => {
+    await environment?.teardown();
+    throw error;
   });
 
   return {
     stop(): void {
       if (stopping) return;
       stopping = true;
-      recorder.event('info', 'stop requested: no new iterations, draining in-flight ones');
+      measuring?.recorder.event('info', 'stop requested: no new iterations, draining in-flight ones');
       resolveStop();
     },
     abortNow(): void {
       stopping = true;
       resolveStop();
-      launcher.abort();
-      void client.destroy();
-      finish('interrupted', 'aborted before in-flight iterations finished');
+      if (measuring !== undefined) {
+        measuring.launcher.abort();
+        void measuring.client.destroy();
+        measuring.observation.stopNow();
+      }
+      environment?.teardownNow();
+      measuring?.finish('interrupted', 'aborted before in-flight iterations finished');
     },
     done,
   };
 }
 
-function buildHeader(scenario: Scenario, clock: RunClock): HeaderRecord {
+/** With `target: <launched target>`, requests go to its replicas, spread by a balancer. */
+function withLaunchedTarget(scenario: Scenario, environment: LaunchedEnvironment | undefined): { scenario: Scenario; balancer?: ReplicaBalancer } {
+  if (scenario.targetRef === undefined) return { scenario };
+  const target = environment?.targets.get(scenario.targetRef);
+  if (target === undefined) throw new Error(`target ${scenario.targetRef} was not started`);
+  const urls = target.replicas().map((r) => r.url);
+  const balancer = new ReplicaBalancer(urls.map((u) => new URL(u).origin));
+  return { scenario: { ...scenario, target: urls[0] as string }, balancer };
+}
+
+/** The longest any request may take: outages are judged once every request due in a moment has ended. */
+function maxTimeoutMs(scenario: Scenario): number {
+  let max = scenario.defaults.timeoutMs;
+  const visit = (steps: Scenario['flows'][number]['steps']): void => {
+    for (const step of steps) {
+      if (step.kind === 'request' && step.request.timeoutMs !== undefined) max = Math.max(max, step.request.timeoutMs);
+      if (step.kind === 'loop') visit(step.steps);
+    }
+  };
+  for (const flow of scenario.flows) visit(flow.steps);
+  return max;
+}
+
+function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedEnvironment | undefined): HeaderRecord {
   let startS = 0;
   const phases: PhasePlan[] = scenario.phases.map((phase) => {
     const plan = {
@@ -134,16 +219,32 @@ function buildHeader(scenario: Scenario, clock: RunClock): HeaderRecord {
     startS += phase.durationMs / 1000;
     return plan;
   });
-  return {
+  const header: HeaderRecord = {
     type: 'header',
     format: RESULTS_FORMAT,
     version: RESULTS_VERSION,
     startEpochMs: clock.startEpochMs,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     mode: 'scenario',
-    scenario: { name: scenario.name, file: scenario.file, target: redactSecrets(scenario.target), thresholds: scenario.thresholds },
+    scenario: { name: scenario.name, file: scenario.file, target: redactSecrets(scenario.target || (scenario.targetRef ?? '')), thresholds: scenario.thresholds },
     phases,
     histogram: { unit: 'us', significantDigits: 3 },
     generator: { hostname: hostname(), cpus: availableParallelism(), node: process.version, pid: process.pid },
   };
+  const targets = Object.values(scenario.environment.targets);
+  if (targets.length > 0) {
+    header.targets = Object.fromEntries(
+      targets.map((spec) => [
+        spec.name,
+        {
+          kind: spec.kind,
+          replicas: environment?.targets.get(spec.name)?.replicas().map((r) => r.id) ?? [],
+          requests: spec.resources.requests,
+          limits: spec.resources.limits,
+          enforced: environment !== undefined && environment.withoutCgroups === null,
+        },
+      ]),
+    );
+  }
+  return header;
 }

@@ -13,6 +13,7 @@ import { Iteration, SignalRegistry } from './iteration-state.js';
 import type { IterationContext } from './iteration-state.js';
 import { renderRequest } from './render-request.js';
 import { UrlResolver } from '../http/request-url.js';
+import type { ReplicaBalancer } from '../http/replica-balancer.js';
 import { HandlerState, ResponseHandler } from '../http/response-handler.js';
 import type { TemplateContext } from './templates.js';
 
@@ -32,6 +33,8 @@ export class FlowRunner {
     scenario: Scenario,
     private readonly client: HttpClient,
     private readonly sink: MetricsSink,
+    /** Set when the target is a launched target with replicas: requests for its origin are spread over them. */
+    private readonly balancer?: ReplicaBalancer,
   ) {
     this.env = { ...process.env };
     this.urls = new UrlResolver(scenario.target);
@@ -82,15 +85,18 @@ export class FlowRunner {
     const handler = new ResponseHandler(step.keepBytes, step.timeoutMs);
     let dispatcher: Dispatcher;
     let options: Dispatcher.DispatchOptions;
+    let origin: string;
     try {
       if (step.constantOptions !== null) {
         options = step.constantOptions;
-        dispatcher = this.client.pool(step.origin!);
+        origin = step.origin!;
       } else {
         const built = renderRequest(step, it.vars ?? NO_VARS, this.urls);
         options = built;
-        dispatcher = this.client.pool(built.origin);
+        origin = built.origin;
       }
+      if (this.balancer !== undefined && origin === this.balancer.primary) origin = this.balancer.pick();
+      dispatcher = this.client.pool(origin);
     } catch (err) {
       // A template that failed to render, or a URL undici cannot use: the request never left.
       const dueAt = it.dueAt >= 0 ? it.dueAt : performance.now();
@@ -126,6 +132,7 @@ export class FlowRunner {
         if (detail !== null) outcome = 'check_failed';
       }
     }
+    this.balancer?.observe(origin, outcome);
     if (detail === null) {
       this.sink.request(it.ctx.phase, step.name, outcome, latencyUs, serviceUs, handler.bytesIn, bytesOut);
     } else {

@@ -1,16 +1,21 @@
 // Turns a raw scenario value (already env-interpolated and schema-checked) into the normalised Scenario:
-// defaults filled, durations in ms, sizes in bytes, paths absolute, feeder rows loaded. It also runs the
+// defaults filled, durations in ms, sizes in bytes, paths absolute, feeder rows loaded, references to
+// launched targets resolved (targets:, collect:, faults: and a `target:` naming one). It also runs the
 // checks a JSON schema cannot express. It never stops at the first problem: every issue goes to the
 // collector and a best-effort Scenario is returned; the caller throws if anything was reported.
 
 import { resolve } from 'node:path';
+import type { EnvironmentSpec } from '../environment-model.js';
 import type { FeederOrder, FeederSpec, FlowSpec, HttpOptions, PhaseSpec, RequestDefaults, Scenario } from '../model.js';
 import { loadFeederRows } from './feeders.js';
 import type { IssueCollector } from './issue-collector.js';
 import { didYouMean } from './nearest-key.js';
 import { asRecord, durationAt, integerOr, isRecord, parseAt, stringOr, textMapAt } from './normalize-fields.js';
+import { normalizeCollect } from './normalize-collect.js';
+import { normalizeFaults } from './normalize-faults.js';
 import { normalizePhases } from './normalize-phases.js';
 import { FlowStepContext, normalizeSteps } from './normalize-steps.js';
+import { normalizeTargets } from './normalize-targets.js';
 import { parseSize } from './size.js';
 import { parseThreshold } from './threshold-expression.js';
 import { formatPath, type ValuePath } from './value-path.js';
@@ -33,10 +38,12 @@ export function normalizeScenario(raw: unknown, options: NormalizeOptions, issue
   const flowSteps: string[] = [];
   const flows = normalizeFlows(root.flows, issues, flowSteps);
   const phases = normalizePhases(root.phases, issues);
-  return {
+  const environment = normalizeEnvironment(root, options.baseDir, phases, issues);
+  const { target, targetRef } = normalizeTarget(root.target, options.targetOverride, Object.keys(asRecord(root.targets)), issues);
+  const scenario: Scenario = {
     name: stringOr(root.name, ''),
     file: options.file,
-    target: normalizeTarget(root.target, options.targetOverride, issues),
+    target,
     http: normalizeHttp(asRecord(root.http), issues),
     defaults: normalizeDefaults(asRecord(root.defaults), issues),
     data: normalizeFeeders(root.data, options.baseDir, issues),
@@ -44,7 +51,24 @@ export function normalizeScenario(raw: unknown, options: NormalizeOptions, issue
     phases,
     thresholds: normalizeThresholds(root.thresholds, flowSteps, phases, issues),
     gracefulStopMs: durationAt(issues, ['gracefulStop'], root.gracefulStop, false) ?? DEFAULT_GRACEFUL_STOP_MS,
+    environment,
   };
+  if (targetRef !== undefined) scenario.targetRef = targetRef;
+  return scenario;
+}
+
+/** targets:, collect: and faults:, in that order: each checks its names against the ones before. */
+function normalizeEnvironment(root: Record<string, unknown>, baseDir: string, phases: PhaseSpec[], issues: IssueCollector): EnvironmentSpec {
+  const targets = normalizeTargets(root.targets, baseDir, issues);
+  const declared = Object.keys(asRecord(root.targets));
+  const collect = normalizeCollect(root.collect, { baseDir, launched: declared }, issues);
+  const sources: unknown[] = asArray(asRecord(root.collect).sources);
+  const collected = sources.flatMap((source) => (isRecord(source) && typeof source.target === 'string' ? [source.target] : []));
+  // With a phase dropped or without a duration (already reported), the end of the load is unknown.
+  const complete = phases.length === asArray(root.phases).length && phases.every((phase) => phase.durationMs > 0);
+  const loadEndMs = complete ? phases.reduce((sum, phase) => sum + phase.durationMs, 0) : 0;
+  const faults = normalizeFaults(root.faults, { targets, declared, collected, loadEndMs }, issues);
+  return { targets, collect, faults };
 }
 
 /** Why `text` cannot be a target, or undefined if it can. */
@@ -61,20 +85,36 @@ export function targetProblem(text: string): string | undefined {
   return undefined;
 }
 
-function normalizeTarget(raw: unknown, override: string | undefined, issues: IssueCollector): string {
+/** `target:` is a URL, or the name of a launched target whose replicas the run fills in as `target`. */
+function normalizeTarget(
+  raw: unknown,
+  override: string | undefined,
+  launched: string[],
+  issues: IssueCollector,
+): { target: string; targetRef?: string } {
   if (override !== undefined) {
     const problem = targetProblem(override);
     if (problem) issues.addUnpositioned('--target', problem);
-    return override;
+    return { target: override };
   }
   if (raw === undefined) {
     issues.addUnlessReported([], 'missing "target": set it in the scenario or pass --target');
-    return '';
+    return { target: '' };
   }
-  if (typeof raw !== 'string') return '';
+  if (typeof raw !== 'string') return { target: '' };
   const problem = targetProblem(raw);
-  if (problem) issues.addUnlessReported(['target'], problem);
-  return raw;
+  if (!problem) return { target: raw };
+  if (launched.includes(raw)) return { target: '', targetRef: raw };
+  issues.addUnlessReported(['target'], launched.length > 0 && !URL.canParse(raw) ? targetNameHint(raw, launched) : problem);
+  return { target: raw };
+}
+
+function targetNameHint(raw: string, launched: string[]): string {
+  return `expected an absolute http:// or https:// URL or the name of a target under targets: (known: ${launched.join(', ')}), got ${JSON.stringify(raw)}${didYouMean(raw, launched)}`;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function normalizeHttp(raw: Record<string, unknown>, issues: IssueCollector): HttpOptions {

@@ -1,8 +1,10 @@
 // JSON Schema of the scenario file as users write it (not the normalised model). `loadtest schema` prints
 // it for editors; the loader validates with it. Draft-07 because that is what YAML and JSON editor
-// plugins understand best. Steps and phases have their own files; value kinds (durations, rates, …)
-// are inlined rather than $ref'd so each use carries its own description.
+// plugins understand best. Steps, phases and the environment (targets, collect, faults) have their own
+// files; value kinds (durations, rates, …) are inlined rather than $ref'd so each use carries its own
+// description.
 
+import { collectSchema, faultsSchema, sourceDefinitions, sourceSchema, targetsSchema } from './environment-schema.js';
 import { phaseDefinitions, phaseSchema } from './phase-schema.js';
 import { SIZE_PATTERN } from './size.js';
 import { duration, integer, scalarMap, string, VALUE_KIND, type Schema } from './schema-value-kinds.js';
@@ -11,14 +13,17 @@ import { stepSchema } from './step-schema.js';
 export const scenarioJsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'loadtest scenario',
-  description: 'A load test: the flows virtual users run, the phases of load, and the thresholds that must hold.',
+  description:
+    'A load test: the flows virtual users run, the phases of load, the thresholds that must hold, and optionally the targets it starts, the resources it samples and the faults it injects.',
   type: 'object',
   additionalProperties: false,
   required: ['name', 'flows', 'phases'],
   properties: {
     $schema: string('URL or path of this schema, for editors.'),
     name: { description: 'Scenario name, shown in reports.', type: 'string', minLength: 1 },
-    target: string('Base URL (http or https) relative request URLs resolve against. `--target` overrides it. ${env.X} and ${env.X:-default} are replaced from the environment.'),
+    target: string(
+      'Base URL (http or https) relative request URLs resolve against, or the name of a target under `targets:` (requests then go to its replicas). `--target` overrides it. ${env.X} and ${env.X:-default} are replaced from the environment.',
+    ),
     http: {
       description: 'HTTP client settings.',
       type: 'object',
@@ -87,10 +92,15 @@ export const scenarioJsonSchema = {
       type: 'array',
       items: { type: 'string' },
     },
+    targets: targetsSchema,
+    collect: collectSchema,
+    faults: faultsSchema,
   },
   definitions: {
     step: stepSchema,
     phase: phaseSchema,
     ...phaseDefinitions,
+    source: sourceSchema,
+    ...sourceDefinitions,
   },
 } as const satisfies Schema;

@@ -11,6 +11,7 @@ import { VALUE_KIND } from './schema-value-kinds.js';
 import { DURATION_HINT } from './duration.js';
 import { RATE_HINT } from './rate.js';
 import { SIZE_HINT } from './size.js';
+import { CPU_HINT, MEMORY_HINT } from './quantity.js';
 import type { PositionTarget } from './source-positions.js';
 import { pathFromJsonPointer, type ValuePath } from './value-path.js';
 
@@ -29,6 +30,10 @@ const EXPECTED_BY_KIND: Record<string, string> = {
   [VALUE_KIND.strings]: 'a string or a list of strings',
   [VALUE_KIND.scalar]: 'a string, number or true/false',
   [VALUE_KIND.method]: 'an HTTP method such as GET or POST',
+  [VALUE_KIND.cpu]: CPU_HINT,
+  [VALUE_KIND.memory]: MEMORY_HINT,
+  [VALUE_KIND.pid]: 'a process id such as 4242 (a whole number, or digits in a string)',
+  [VALUE_KIND.command]: 'a list of the program and its arguments such as [node, server.js] (run without a shell)',
 };
 
 const EXPECTED_BY_TYPE: Record<string, string> = {

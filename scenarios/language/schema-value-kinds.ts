@@ -3,6 +3,7 @@
 // words its "expected …" message.
 
 import { DURATION_PATTERN } from './duration.js';
+import { CPU_PATTERN, MEMORY_PATTERN } from './quantity.js';
 import { RATE_PATTERN } from './rate.js';
 
 export type Schema = Record<string, unknown>;
@@ -17,6 +18,10 @@ export const VALUE_KIND = {
   strings: 'String or list of strings',
   scalar: 'Text value',
   method: 'HTTP method',
+  cpu: 'CPU quantity',
+  memory: 'Memory quantity',
+  pid: 'Process id',
+  command: 'Command',
 } as const;
 
 export const duration = (description: string, exclusiveMinimum = false): Schema => ({
@@ -53,3 +58,28 @@ export const strings = (description: string): Schema => ({
   minItems: 1,
 });
 
+
+export const cpuQuantity = (description: string): Schema => ({
+  title: VALUE_KIND.cpu,
+  description: `${description} Cores as in Kubernetes: 500m (millicores), 0.5 or 2.`,
+  type: ['string', 'number'],
+  pattern: CPU_PATTERN,
+  exclusiveMinimum: 0,
+});
+
+export const memoryQuantity = (description: string): Schema => ({
+  title: VALUE_KIND.memory,
+  description: `${description} Bytes as in Kubernetes: 256Mi, 1Gi (binary), 512M, 1G (decimal), 129e6 or a number.`,
+  type: ['string', 'number'],
+  pattern: MEMORY_PATTERN,
+  exclusiveMinimum: 0,
+});
+
+// A string too, because `${env.PID}` interpolation always yields strings.
+export const pid = (description: string): Schema => ({
+  title: VALUE_KIND.pid,
+  description: `${description} A process id: a whole number, or a string of digits.`,
+  type: ['integer', 'string'],
+  pattern: '^\\d+$',
+  minimum: 1,
+});

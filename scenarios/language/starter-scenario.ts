@@ -117,6 +117,24 @@ thresholds:
   - errors<1%
   - step:login.p95<300ms
   - phase:steady.rps>=19
+
+# Targets the run starts itself; their CPU and memory are collected automatically. Set
+# \`target: kv\` above to send the requests to the replicas of a target named kv. For example:
+#   kv: { fixture: raft, nodes: 3, resources: { cpu: 500m, memory: 256Mi } }
+#   api: { command: [node, server.js], replicas: 2, env: { PORT: "{{port}}" } }
+targets: {}
+
+# CPU and memory of services this scenario does not start (cgroup, process, docker, kubernetes,
+# prometheus), sampled every interval. For example:
+#   - { source: docker, target: api, names: [shop-api-1, shop-api-2] }
+collect:
+  interval: 1s
+  sources: []
+
+# Faults injected into targets this scenario starts, at set times during the load. For example:
+#   - { at: 30s, kill: leader, of: kv, for: 10s }     # a crash, restarted 10 s later
+#   - { at: 60s, pause: kv/2, for: 5s }
+faults: []
 `;
 
 /** The data files the starter scenario reads, by file name relative to it. */

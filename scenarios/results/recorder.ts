@@ -1,8 +1,9 @@
+import { AvailabilityTracker } from './availability-tracker.js';
 import { GeneratorHealth } from './generator-health.js';
 import { IterationCounters } from './iteration-counters.js';
 import type { IterationStatus, MetricsSink } from '../metrics-sink.js';
 import type { DropReason, Outcome } from '../outcome.js';
-import type { BodyRecord, EndRecord, EventRecord } from './results-format.js';
+import type { BodyRecord, EndRecord, EventRecord, FaultRecord } from './results-format.js';
 import type { ResultsWriter } from './results-writer.js';
 import { redactSecrets } from './redact-secrets.js';
 import { roundSeconds } from './run-clock.js';
@@ -32,6 +33,8 @@ export interface RecorderOptions {
   /** Interval length; one second unless a test needs it shorter. */
   intervalMs?: number;
   onInterval?: (snapshot: IntervalSnapshot) => void;
+  /** The longest a request may take (its timeout): outages are judged once their requests have all ended. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -48,6 +51,7 @@ export class Recorder implements MetricsSink {
   readonly #steps = new StepBuckets();
   readonly #iterations = new IterationCounters();
   readonly #health = new GeneratorHealth();
+  readonly #availability: AvailabilityTracker;
   #timer: NodeJS.Timeout | undefined;
   #intervalStartS = 0;
   #intervalsDone = 0;
@@ -55,6 +59,8 @@ export class Recorder implements MetricsSink {
   #totalErrors = 0;
   #currentPhase: number | undefined;
   #stopped = false;
+  /** After the end record nothing more is written: an aborted run's stragglers are dropped. */
+  #ended = false;
 
   constructor(options: RecorderOptions) {
     this.#clock = options.clock;
@@ -62,6 +68,7 @@ export class Recorder implements MetricsSink {
     this.#phaseNames = options.phaseNames;
     this.#intervalMs = options.intervalMs ?? 1000;
     this.#onInterval = options.onInterval;
+    this.#availability = new AvailabilityTracker(options.requestTimeoutMs ?? 10_000);
   }
 
   start(): void {
@@ -82,6 +89,7 @@ export class Recorder implements MetricsSink {
     this.#totalRequests++;
     if (outcome !== 'ok') this.#totalErrors++;
     this.#steps.record(phase, step, outcome, latencyUs, serviceUs, bytesIn, bytesOut, detail);
+    this.#availability.request(this.#clock.nowS() - latencyUs / 1e6, outcome === 'ok');
   }
 
   iterationStarted(phase: number, lagUs: number): void {
@@ -113,8 +121,32 @@ export class Recorder implements MetricsSink {
     this.#append([{ type: 'phase', t: this.#now(), phase: this.#phaseName(index), index, event: 'end' }]);
   }
 
-  event(level: EventRecord['level'], message: string): void {
-    this.#append([{ type: 'event', t: this.#now(), level, message: redactSecrets(message) }]);
+  event(level: EventRecord['level'], message: string, source?: string): void {
+    const record: EventRecord = { type: 'event', t: this.#now(), level, message: redactSecrets(message) };
+    if (source !== undefined) record.source = source;
+    this.#append([record]);
+  }
+
+  /**
+   * A fault taking effect or being undone, stamped `atS` (when it was set off: a kill waits for the
+   * process to be gone, and the outage it causes starts before that); outages that begin after a
+   * fault are attributed to it.
+   */
+  fault(record: Omit<FaultRecord, 'type' | 't'>, atS?: number): void {
+    const full: FaultRecord = { type: 'fault', t: atS === undefined ? this.#now() : roundSeconds(atS), ...record };
+    if (full.error !== undefined) full.error = redactSecrets(full.error);
+    if (record.event === 'start' && record.error === undefined) this.#availability.faultStarted(full.t, `${record.label} ${record.action} ${record.target}`);
+    this.#append([full]);
+  }
+
+  /** Records measured elsewhere on the run's clock (resource and host samples). */
+  append(records: BodyRecord[]): void {
+    if (!this.#stopped) this.#append(records);
+  }
+
+  /** Seconds since the run started, as every record stamps them. */
+  nowS(): number {
+    return this.#now();
   }
 
   /** Flushes the last, partial interval and writes the end record. Idempotent. */
@@ -124,9 +156,11 @@ export class Recorder implements MetricsSink {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#flush();
     this.#health.stop();
+    this.#append(this.#availability.finish(this.#now()));
     const end: EndRecord = { type: 'end', t: this.#now(), status };
     if (message !== undefined) end.message = redactSecrets(message);
     this.#append([end]);
+    this.#ended = true;
   }
 
   #scheduleFlush(): void {
@@ -151,6 +185,7 @@ export class Recorder implements MetricsSink {
       ...this.#steps.drain(t, dur, this.#phaseNames),
       ...this.#iterations.drain(t, dur, this.#phaseNames),
       { type: 'generator', t, dur, ...this.#health.sample() },
+      ...this.#availability.drain(endS),
     ];
     this.#append(records);
     this.#intervalStartS = endS;
@@ -170,6 +205,7 @@ export class Recorder implements MetricsSink {
   }
 
   #append(records: BodyRecord[]): void {
+    if (this.#ended) return;
     this.#writer.append(records);
   }
 

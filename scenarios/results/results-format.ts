@@ -35,6 +35,16 @@ export interface HeaderRecord {
   phases: PhasePlan[];
   histogram: { unit: 'us'; significantDigits: number };
   generator: { hostname: string; cpus: number; node: string; pid: number };
+  /** The targets the run started itself: replica ids and the resources asked for (enforced: in cgroups). */
+  targets?: Record<string, LaunchedTargetInfo>;
+}
+
+export interface LaunchedTargetInfo {
+  kind: 'raft' | 'command';
+  replicas: string[];
+  requests: { cpuCores?: number; memoryBytes?: number };
+  limits: { cpuCores?: number; memoryBytes?: number };
+  enforced: boolean;
 }
 
 export interface PhaseRecord {
@@ -114,6 +124,83 @@ export interface EventRecord {
   t: number;
   level: 'info' | 'warning' | 'error';
   message: string;
+  /** What raised it when not the engine itself: a collector ("collector docker (api)"), the launcher, a fault. */
+  source?: string;
+}
+
+/**
+ * What one replica of one target used over [t, t + dur): the collectors' sample shape on the run's
+ * clock. `source` says where it was read (cgroup, process, docker, kubernetes, prometheus).
+ */
+export interface ResourceRecord {
+  type: 'resource';
+  t: number;
+  dur: number;
+  target: string;
+  replica: string;
+  source: string;
+  cpuCores: number | null;
+  cpuThrottledSeconds: number | null;
+  cpuPeriods: number | null;
+  cpuThrottledPeriods: number | null;
+  memoryUsageBytes: number | null;
+  workingSetBytes: number | null;
+  rssBytes: number | null;
+  pageCacheBytes: number | null;
+  oomKills: number | null;
+  limits: { cpuCores: number | null; memoryBytes: number | null };
+}
+
+/** The load generator's machine over [t, t + dur); `saturated` says why its figures are suspect. */
+export interface HostRecord {
+  type: 'host';
+  t: number;
+  dur: number;
+  cpuBusy: number | null;
+  perCoreBusy: number[];
+  load1: number | null;
+  memoryUsedBytes: number | null;
+  memoryTotalBytes: number | null;
+  netRxBytesPerSecond: number | null;
+  netTxBytesPerSecond: number | null;
+  diskReadBytesPerSecond: number | null;
+  diskWriteBytesPerSecond: number | null;
+  saturated?: string;
+}
+
+/** A fault of the scenario's timeline taking effect (`start`) or being undone (`end`). */
+export interface FaultRecord {
+  type: 'fault';
+  t: number;
+  event: 'start' | 'end';
+  /** kill, restart, pause, partition, cpu, delay. */
+  action: string;
+  target: string;
+  /** The replicas it acted on, resolved when it fired (a role such as "leader" becomes a node id). */
+  replicas: string[];
+  /** Where it is in the scenario ("faults[2]") and what it did, e.g. "SIGKILL to n2 (the leader)". */
+  label: string;
+  detail: string;
+  /** Set when the fault could not be carried out; the run goes on. */
+  error?: string;
+}
+
+/**
+ * A stretch when the system under test was unavailable as its clients saw it: from when the first
+ * failing request was due to when the first request that then succeeded was due (requests are
+ * grouped by due time in 100 ms buckets; a bucket is failing when most of its requests failed).
+ */
+export interface OutageRecord {
+  type: 'outage';
+  /** Start of the outage, and its end (seconds on the run clock). */
+  t: number;
+  end: number;
+  durationS: number;
+  /** Requests due within it that failed, and that succeeded. */
+  failed: number;
+  ok: number;
+  /** The last fault that started at or before the outage began, if any ("faults[0] kill kv leader"). */
+  afterFault?: string;
 }
 
 export interface EndRecord {
@@ -131,6 +218,10 @@ export type ResultRecord =
   | ErrorSampleRecord
   | GeneratorRecord
   | EventRecord
+  | ResourceRecord
+  | HostRecord
+  | FaultRecord
+  | OutageRecord
   | EndRecord;
 
 export type BodyRecord = Exclude<ResultRecord, HeaderRecord>;

@@ -72,6 +72,7 @@ export function scenario(target: string, flows: FlowSpec[] | StepSpec[], overrid
     phases: [{ name: 'p', executor: 'constant-vus', vus: 1, durationMs: 1_000 }],
     thresholds: [],
     gracefulStopMs: 1_000,
+    environment: { targets: {}, collect: { intervalMs: 1000, sources: [] }, faults: [] },
     ...overrides,
   };
 }

@@ -103,6 +103,7 @@ describe('loadScenario: valid scenarios', () => {
       ],
       thresholds: ['p99<250ms', 'errors<1%', 'step:login.p95<=300ms', 'phase:peak.rps>=190'],
       gracefulStopMs: 90_000,
+      environment: { targets: {}, collect: { intervalMs: 1000, sources: [] }, faults: [] },
     };
     assert.deepEqual(scenario, expected);
   });
