@@ -79,7 +79,7 @@ function resourceLines(summary: RunSummary): string[] {
   const lines = ['', ...table(rows), '  cpu in cores, memory as working set (MiB)'];
   for (const [name, t] of entries) if (t.oomKills > 0) lines.push(`  ${name}: ${t.oomKills} OOM kill(s)`);
   if (summary.collectorErrors.length > 0) lines.push(`  collector problems: ${summary.collectorErrors.slice(0, 3).join('; ')}${summary.collectorErrors.length > 3 ? ` (+${summary.collectorErrors.length - 3} more)` : ''}`);
-  if (summary.generator.saturatedSeconds > 0) lines.push(`  the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(0)} s (${summary.generator.saturatedReason}): latencies then include its own delays`);
+  if (summary.generator.saturatedSeconds > 0) lines.push(`  warning: the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(0)} s: ${summary.generator.saturatedReason}`);
   return lines;
 }
 
