@@ -1,5 +1,7 @@
 // What a run may leave behind on this machine: cgroups and network namespaces named by the tool.
-// Tests list them before and after a run; anything new afterwards is a leak.
+// Tests list them before and after a run; anything new afterwards is a leak. Run cgroups carry the
+// PID of the process that ran them, so only this process's count (another run on the machine at
+// the same time is not our leak); namespace names carry no PID, so every one of ours counts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,7 @@ export function toolLeftovers(): string[] {
   const found: string[] = [];
   for (const root of CGROUP_ROOTS) {
     if (!existsSync(root)) continue;
-    for (const name of readdirSync(root)) if (name.startsWith('loadtest-')) found.push(join(root, name));
+    for (const name of readdirSync(root)) if (name.startsWith('loadtest-') && name.endsWith(`-${process.pid}`)) found.push(join(root, name));
   }
   try {
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
