@@ -75,6 +75,18 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     options.onNote?.(level, message);
   };
 
+  /** A run that ends before its load begins still leaves a stream saying why: header, events, end. */
+  const endBeforeLoad = async (status: 'failed' | 'interrupted', message: string): Promise<RunResult> => {
+    const problems = (await environment?.teardown()) ?? [];
+    const clock = new RunClock();
+    const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock, undefined));
+    const recorder = new Recorder({ clock, writer, phaseNames: [] });
+    for (const n of notes) recorder.event(n.level, n.message, 'launcher');
+    recorder.event(status === 'failed' ? 'error' : 'info', message, 'launcher');
+    if (problems.length > 0) recorder.event('error', `cleaning up the targets: ${problems.join('; ')}`, 'launcher');
+    return runEnding(recorder, writer)(status, message);
+  };
+
   const run = async (): Promise<RunResult> => {
     const runId = `${Date.now().toString(36)}-${process.pid}`;
     try {
@@ -82,15 +94,9 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
         environment = await launchEnvironment(scenario.environment.targets, { outDir: options.outDir, runId, note, stopping: () => stopping });
       }
     } catch (error) {
-      // Nothing measured yet, but the stream still says what happened: a run that could not start.
-      const clock = new RunClock();
-      const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock, undefined));
-      const recorder = new Recorder({ clock, writer, phaseNames: [] });
-      for (const n of notes) recorder.event(n.level, n.message, 'launcher');
-      const message = `could not start the targets: ${(error as Error).message}`;
-      recorder.event('error', message, 'launcher');
-      return runEnding(recorder, writer)('failed', message);
+      return endBeforeLoad('failed', `could not start the targets: ${(error as Error).message}`);
     }
+    if (stopping) return endBeforeLoad('interrupted', 'stopped while the targets were starting');
     const effective = withLaunchedTarget(scenario, environment);
     const clock = new RunClock();
     const writer = new ResultsWriter(resultsFile, buildHeader(effective.scenario, clock, environment));

@@ -88,3 +88,21 @@ test('a run aborted at once (a second Ctrl-C) kills its targets and removes thei
   }
   assert.deepEqual(newSince(before), []);
 });
+
+test('a run stopped while its targets start (a first Ctrl-C) ends interrupted and takes them down', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'loadtest-cleanup-'));
+  const before = toolLeftovers();
+  try {
+    writeFileSync(join(dir, 's.yaml'), scenario('', '{ executor: constant-vus, vus: 1, duration: 30s }'));
+    const handle = startRun(await loadScenario(join(dir, 's.yaml'), { env: {} }), { outDir: join(dir, 'out') });
+    handle.stop();
+    const result = await handle.done;
+    assert.equal(result.status, 'interrupted');
+    const { records } = readResults(result.resultsFile);
+    assert.ok(!records.some((r) => r.type === 'step'), 'no load was sent');
+    assert.equal(records.at(-1)?.type, 'end');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(newSince(before), []);
+});
