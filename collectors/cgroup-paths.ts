@@ -37,8 +37,9 @@ function unescapeMountPath(path: string): string {
 /**
  * /proc/self/mountinfo → the cgroup mounts. A line is
  * `id parent major:minor root mountPoint options [optional fields] - fstype source superOptions`;
- * v1 controllers are named in the super options (`rw,cpu,cpuacct`). The first mount of a
- * hierarchy wins: later ones are bind mounts of the same tree.
+ * v1 controllers are named in the super options (`rw,cpu,cpuacct`). Of several mounts of one
+ * hierarchy, the first that shows its root wins (a bind mount of a subtree would put groups made
+ * through it inside someone else's); without one, the first mount.
  */
 export function parseMountinfo(text: string): CgroupMounts {
   const mounts: CgroupMounts = { unified: null, v1: new Map() };
@@ -51,12 +52,13 @@ export function parseMountinfo(text: string): CgroupMounts {
     const mountPoint = before[4];
     if (root === undefined || mountPoint === undefined) continue;
     const mount = { mountPoint: unescapeMountPath(mountPoint), root: unescapeMountPath(root) };
+    const better = (current: CgroupMount | null | undefined): boolean => current == null || (current.root !== '/' && mount.root === '/');
     if (fsType === 'cgroup2') {
-      mounts.unified ??= mount;
+      if (better(mounts.unified)) mounts.unified = mount;
     } else if (fsType === 'cgroup') {
       for (const option of superOptions.split(',')) {
         if (V1_MOUNT_OPTIONS.has(option) || option.includes('=')) continue;
-        if (!mounts.v1.has(option)) mounts.v1.set(option, mount);
+        if (better(mounts.v1.get(option))) mounts.v1.set(option, mount);
       }
     }
   }

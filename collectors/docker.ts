@@ -15,8 +15,8 @@ import { sampleBetween } from './counters-to-sample.js';
 import { byReplica } from './remote/by-replica.js';
 import { bodySnippet, getJson, type GetOutcome } from './remote/http-json.js';
 import { dockerCpuCores, parseDockerLimits, parseDockerStats, type DockerLimits, type DockerReading } from './remote/docker-stats.js';
+import { DEFAULT_DOCKER_SOCKET } from './source-defaults.js';
 
-export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
 export interface DockerSourceOptions {
   target: string;

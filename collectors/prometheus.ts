@@ -7,7 +7,7 @@
 // Queries are used as written (no placeholders): the defaults (prometheus-queries.ts) are per pod
 // over cAdvisor's metrics; narrow them with your own label matchers. A series' replica is its `pod`
 // label, else its `instance` label, else its whole label set ({job="api"}, or {} for none).
-import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from './prometheus-queries.js';
+import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from './source-defaults.js';
 import type { ResourceSample } from './resource-sample.js';
 import type { CollectResult, ResourceSource } from './resource-source.js';
 import { byReplica } from './remote/by-replica.js';

@@ -3,7 +3,7 @@
 // source whose cgroup or pid cannot be found up front still joins the run: its problem is
 // reported as a collector error every time it changes, and the load goes on.
 import { CgroupSource } from '../../collectors/cgroup.js';
-import { cgroupOfPath, cgroupOfPid } from '../../collectors/cgroup-paths.js';
+import { cgroupMounts, cgroupOfPath, cgroupOfPid, type CgroupMounts } from '../../collectors/cgroup-paths.js';
 import type { CgroupLocation } from '../../collectors/cgroup-counters.js';
 import { DockerSource } from '../../collectors/docker.js';
 import { KubernetesSource } from '../../collectors/kubernetes.js';
@@ -39,11 +39,17 @@ function launchedTargetSource(target: LaunchedTarget): ResourceSource {
 
 function configuredSource(spec: SourceSpec, intervalMs: number): ResourceSource {
   switch (spec.source) {
-    case 'cgroup':
+    case 'cgroup': {
+      // The mounts are read once (they do not move during a run); the groups are looked up on every poll.
+      let mounts: CgroupMounts | undefined;
       return new CgroupSource({
         target: spec.target,
-        replicas: () => spec.replicas.map((r) => ({ replica: r.replica, location: locate(r) })),
+        replicas: () => {
+          mounts ??= cgroupMounts();
+          return spec.replicas.map((r) => ({ replica: r.replica, location: locate(r, mounts as CgroupMounts) }));
+        },
       });
+    }
     case 'process':
       return new ProcessSource({ target: spec.target, children: spec.children, replicas: () => spec.replicas });
     case 'docker':
@@ -65,7 +71,7 @@ function configuredSource(spec: SourceSpec, intervalMs: number): ResourceSource 
  * By path, or by pid: looked up on every poll, so a cgroup that appears later (a service started
  * after the load) is picked up, and one that is missing is a recorded error, not a crash.
  */
-function locate(replica: { replica: string; path?: string; pid?: number }): CgroupLocation {
-  if (replica.path !== undefined) return cgroupOfPath(replica.path);
-  return cgroupOfPid(replica.pid as number);
+function locate(replica: { replica: string; path?: string; pid?: number }, mounts: CgroupMounts): CgroupLocation {
+  if (replica.path !== undefined) return cgroupOfPath(replica.path, mounts);
+  return cgroupOfPid(replica.pid as number, mounts);
 }

@@ -4,7 +4,7 @@
 // together (fixture or command, one fault action) is checked in the normalisers, where a message
 // can say why. Collect sources are dispatched on `source` like phases on `executor`.
 
-import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/prometheus-queries.js';
+import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/source-defaults.js';
 import { cpuQuantity, duration, memoryQuantity, pid, scalarMap, string, VALUE_KIND, type Schema } from './schema-value-kinds.js';
 
 export const FIXTURE_NAMES = ['raft'] as const;

@@ -5,7 +5,7 @@
 
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/prometheus-queries.js';
+import { DEFAULT_DOCKER_SOCKET, DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/source-defaults.js';
 import type { CollectSpec, SourceSpec } from '../environment-model.js';
 import { SOURCE_KINDS, type SourceKind } from './environment-schema.js';
 import type { IssueCollector } from './issue-collector.js';
@@ -15,7 +15,6 @@ import { formatPath, type ValuePath } from './value-path.js';
 
 export const DEFAULT_COLLECT_INTERVAL_MS = 1000;
 export const MIN_COLLECT_INTERVAL_MS = 100;
-export const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 
 export interface CollectContext {
   /** Directory relative paths (kubeconfig, socket) resolve against. */

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/prometheus-queries.js';
+import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../collectors/source-defaults.js';
 import { PrometheusSource } from '../../collectors/prometheus.js';
 
 const DATA = fileURLToPath(new URL('../../../test/data/collectors/prometheus/', import.meta.url));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../../collectors/prometheus-queries.js';
+import { DEFAULT_PROMETHEUS_CPU_QUERY, DEFAULT_PROMETHEUS_MEMORY_QUERY } from '../../../collectors/source-defaults.js';
 import type { EnvironmentSpec } from '../../../scenarios/environment-model.js';
 import { loadScenario, type LoadScenarioOptions } from '../../../scenarios/language/load-scenario.js';
 import { ScenarioError } from '../../../scenarios/language/scenario-error.js';
