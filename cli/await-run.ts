@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import type { GateOptions } from '../reports/gates/judge-run.js';
 import { EXIT } from './exit-codes.js';
 import { finishRun } from './finish-run.js';
+import type { OutputFlags } from './gate-flags.js';
 import type { ProgressDisplay } from './progress.js';
 import type { TerminalCaps } from './terminal.js';
 
@@ -18,8 +20,8 @@ export interface AwaitRunOptions {
   progress: ProgressDisplay;
   caps: TerminalCaps;
   stopMessage: string;
-  thresholds: readonly string[];
-  summaryJson?: string;
+  gates: GateOptions;
+  outputs: OutputFlags & { html?: string };
   quiet?: boolean;
 }
 
@@ -51,13 +53,14 @@ export async function awaitRun(load: RunningLoad, options: AwaitRunOptions): Pro
   if (result.status === 'failed') process.stderr.write(`${options.label} failed: ${result.message ?? 'unknown error'}\n`);
   const { exitCode } = finishRun({
     resultsFile: result.resultsFile,
-    thresholds: options.thresholds,
-    summaryJson: options.summaryJson,
+    gates: options.gates,
+    outputs: options.outputs,
     quiet: options.quiet,
     caps: options.caps,
   });
-  if (!options.quiet) process.stderr.write(`results: ${result.resultsFile}\n`);
-  process.exitCode = result.status === 'failed' ? EXIT.runFailed : exitCode;
+  if (!options.quiet) process.stderr.write(`results: ${result.resultsFile}${options.outputs.html === undefined ? '' : `\nreport:  ${options.outputs.html}`}\n`);
+  // A run that failed outright is exit 3 even if its partial figures pass; a failed gate is 1.
+  process.exitCode = result.status === 'failed' && exitCode !== EXIT.thresholdFailed ? EXIT.runFailed : exitCode;
 }
 
 /** results/<name>-<UTC time>: one folder per run, so runs never overwrite each other by default. */

@@ -68,8 +68,8 @@ export function benchCommand(): Command {
         progress,
         caps,
         stopMessage: 'stopping: in-flight requests are interrupted',
-        thresholds: [],
-        summaryJson: flags.summaryJson,
+        gates: {},
+        outputs: flags.summaryJson === undefined ? {} : { summaryJson: flags.summaryJson },
         quiet: flags.quiet,
       });
     });

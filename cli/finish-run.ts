@@ -1,17 +1,16 @@
-import { renameSync, writeFileSync } from 'node:fs';
-import { evaluateThresholds } from '../reports/thresholds.js';
-import type { ThresholdVerdict } from '../reports/thresholds.js';
+import type { GateOptions } from '../reports/gates/judge-run.js';
 import { renderTerminalSummary } from '../reports/render-terminal.js';
-import { summarise } from '../reports/summary.js';
-import type { RunSummary } from '../reports/summary-types.js';
 import { readResults } from '../scenarios/results/results-reader.js';
 import { EXIT } from './exit-codes.js';
+import type { OutputFlags } from './gate-flags.js';
+import { judgeResults, writeOutputs } from './judge-and-write.js';
+import type { Judged } from './judge-and-write.js';
 import type { TerminalCaps } from './terminal.js';
 
 export interface FinishOptions {
   resultsFile: string;
-  thresholds: readonly string[];
-  summaryJson?: string;
+  gates: GateOptions;
+  outputs: OutputFlags & { html?: string };
   quiet?: boolean;
   caps: TerminalCaps;
 }
@@ -19,21 +18,16 @@ export interface FinishOptions {
 /**
  * What every load-producing command does at the end: read the stream back (the report is built
  * from the file, never from memory, so it is exactly what `loadtest report` would show), print the
- * summary, write the summary JSON, and choose the exit code.
+ * summary and the verdict, write the outputs, and choose the exit code.
  */
-export function finishRun(options: FinishOptions): { summary: RunSummary; verdicts: ThresholdVerdict[]; exitCode: number } {
-  const summary = summarise(readResults(options.resultsFile));
-  const verdicts = evaluateThresholds(summary, options.thresholds);
-  if (!options.quiet) process.stdout.write(renderTerminalSummary(summary, verdicts, { color: options.caps.color }));
-  if (options.summaryJson !== undefined) writeJsonAtomically(options.summaryJson, { ...summary, thresholds: verdicts });
-  const failed = verdicts.some((v) => !v.passed);
-  const exitCode = summary.status !== 'completed' ? EXIT.runFailed : failed ? EXIT.thresholdFailed : EXIT.ok;
-  return { summary, verdicts, exitCode };
+export function finishRun(options: FinishOptions): Judged & { exitCode: number } {
+  const judged = judgeResults(readResults(options.resultsFile), options.gates);
+  if (!options.quiet) process.stdout.write(renderTerminalSummary(judged.summary, judged.gates, { color: options.caps.color }));
+  writeOutputs(judged, options.outputs);
+  return { ...judged, exitCode: exitCodeFor(judged) };
 }
 
-/** Written beside and renamed into place, so a reader never sees half a file. */
-export function writeJsonAtomically(path: string, value: unknown): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, JSON.stringify(value, null, 2) + '\n');
-  renameSync(temporary, path);
+/** A failed gate is exit 1 even when it stopped the run; otherwise a run that did not complete is 3. */
+export function exitCodeFor(judged: Pick<Judged, 'verdict'>): number {
+  return judged.verdict === 'fail' ? EXIT.thresholdFailed : judged.verdict === 'error' ? EXIT.runFailed : EXIT.ok;
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { SummaryFileError } from '../reports/outputs/summary-document.js';
 import { ResultsFileError } from '../scenarios/results/results-reader.js';
 import { ScenarioError } from '../scenarios/language/scenario-error.js';
 import { TOOL_VERSION } from '../scenarios/tool-version.js';
 import { benchCommand } from './bench.js';
 import { clusterCommand } from './cluster.js';
+import { gateCommand } from './gate.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { initCommand } from './init.js';
 import { reportCommand } from './report.js';
@@ -18,7 +20,7 @@ const program = new Command('loadtest')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-for (const command of [runCommand(), benchCommand(), reportCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
+for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
   program.addCommand(command.exitOverride());
 }
 
@@ -39,7 +41,7 @@ function exitCodeFor(error: unknown): number {
     // help and version end "with an error" in commander's terms but are successes for the user
     return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
   }
-  if (error instanceof ScenarioError || error instanceof ResultsFileError) {
+  if (error instanceof ScenarioError || error instanceof ResultsFileError || error instanceof SummaryFileError) {
     process.stderr.write(error.message + '\n');
     return EXIT.badInput;
   }

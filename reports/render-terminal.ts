@@ -1,5 +1,7 @@
 import type { LatencySummary, RunSummary, TrafficSummary } from './summary-types.js';
-import type { ThresholdVerdict } from './thresholds.js';
+import { MIN_SATURATED_S } from './analysis/run-warnings.js';
+import { gateDetailParts, gateFailed } from './gates/gate-detail.js';
+import type { GateVerdict } from './gates/gate-types.js';
 
 // The end-of-run summary for a terminal: what a person reads first. A pure function of the
 // summary; colour only when the caller says the output supports it.
@@ -8,7 +10,7 @@ export interface TerminalStyle {
   color: boolean;
 }
 
-export function renderTerminalSummary(summary: RunSummary, verdicts: ThresholdVerdict[], style: TerminalStyle): string {
+export function renderTerminalSummary(summary: RunSummary, gates: readonly GateVerdict[], style: TerminalStyle): string {
   const paint = (code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const lines: string[] = [];
   const o = summary.overall;
@@ -46,15 +48,27 @@ export function renderTerminalSummary(summary: RunSummary, verdicts: ThresholdVe
   }
   lines.push(...resourceLines(summary));
   lines.push(...drillLines(summary));
-  if (verdicts.length > 0) {
-    lines.push('');
-    lines.push('thresholds:');
-    for (const verdict of verdicts) {
-      const mark = verdict.passed ? paint('32', 'pass') : paint('31', 'FAIL');
-      lines.push(`  ${mark}  ${verdict.expression}   (actual ${verdict.actualText})`);
-    }
-  }
+  lines.push(...renderGateTable(gates, style));
   return lines.join('\n') + '\n';
+}
+
+/** The verdict table: every gate with its figure and limit, then the verdict a pipeline acts on. */
+export function renderGateTable(gates: readonly GateVerdict[], style: TerminalStyle): string[] {
+  if (gates.length === 0) return [];
+  const paint = (code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const rows = [['', 'gate', 'actual', 'limit'], ...gates.map((g) => [gateFailed(g) ? 'FAIL' : 'pass', g.expression, g.actual === null ? 'no data' : g.actualText, g.limitText])];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = ['', 'gates:'];
+  rows.forEach((row, index) => {
+    const text = row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+    const mark = index === 0 ? text : gateFailed(gates[index - 1]!) ? paint('31', text) : text.replace(/^pass/, paint('32', 'pass'));
+    lines.push(`  ${mark}`);
+    if (index > 0) for (const part of gateDetailParts(gates[index - 1]!)) lines.push(`        ${part}`);
+  });
+  const failed = gates.filter(gateFailed).length;
+  lines.push('');
+  lines.push(failed === 0 ? paint('32', `verdict: PASS — all ${gates.length} gate${gates.length === 1 ? '' : 's'} passed`) : paint('31', `verdict: FAIL — ${failed} of ${gates.length} gate${gates.length === 1 ? '' : 's'} failed`));
+  return lines;
 }
 
 /** Per target: what one replica used (avg, p95, max of its samples) against its limit. */
@@ -79,7 +93,7 @@ function resourceLines(summary: RunSummary): string[] {
   const lines = ['', ...table(rows), '  cpu in cores, memory as working set (MiB)'];
   for (const [name, t] of entries) if (t.oomKills > 0) lines.push(`  ${name}: ${t.oomKills} OOM kill(s)`);
   if (summary.collectorErrors.length > 0) lines.push(`  collector problems: ${summary.collectorErrors.slice(0, 3).join('; ')}${summary.collectorErrors.length > 3 ? ` (+${summary.collectorErrors.length - 3} more)` : ''}`);
-  if (summary.generator.saturatedSeconds > 0) lines.push(`  warning: the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(0)} s: ${summary.generator.saturatedReason}`);
+  if (summary.generator.saturatedSeconds >= MIN_SATURATED_S) lines.push(`  warning: the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(1)} s: ${summary.generator.saturatedReason}`);
   return lines;
 }
 

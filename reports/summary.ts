@@ -1,5 +1,5 @@
 import type { Outcome } from '../scenarios/outcome.js';
-import { decodeHistogram } from '../scenarios/results/histogram.js';
+import { readEncodedBuckets } from '../scenarios/results/histogram-decode.js';
 import type { Results } from '../scenarios/results/results-reader.js';
 import type { FaultRecord, OutageRecord, ResourceRecord } from '../scenarios/results/results-format.js';
 import { summariseResources } from './resource-summary.js';
@@ -50,7 +50,7 @@ export function summarise(results: Results): RunSummary {
         break;
       }
       case 'iterations':
-        const lag = record.lag === null ? null : decodeHistogram(record.lag);
+        const lag = record.lag === null ? null : readEncodedBuckets(record.lag);
         overallIterations.add(record, lag);
         phaseEntry(record.phase).iterations.add(record, lag);
         break;

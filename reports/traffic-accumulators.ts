@@ -1,4 +1,6 @@
-import { addInto, decodeHistogram, newHistogram } from '../scenarios/results/histogram.js';
+import { addBucketsInto, readEncodedBuckets } from '../scenarios/results/histogram-decode.js';
+import type { EncodedBuckets } from '../scenarios/results/histogram-decode.js';
+import { newHistogram } from '../scenarios/results/histogram.js';
 import type { Histogram } from '../scenarios/results/histogram.js';
 import { OUTCOMES } from '../scenarios/outcome.js';
 import type { Outcome } from '../scenarios/outcome.js';
@@ -8,13 +10,14 @@ import type { IterationSummary, LatencySummary, TrafficSummary } from './summary
 // Running totals over interval records. Histograms are added exactly (HDR), so a total over any
 // set of seconds, steps or phases is as precise as a single histogram recorded over all of them.
 
+/** A record's histograms read once (sparse buckets, no full histogram each) for every total they feed. */
 export interface DecodedStepRecord {
-  latency: Histogram;
-  service: Histogram;
+  latency: EncodedBuckets;
+  service: EncodedBuckets;
 }
 
 export function decodeStepRecord(record: StepIntervalRecord): DecodedStepRecord {
-  return { latency: decodeHistogram(record.latency), service: decodeHistogram(record.service) };
+  return { latency: readEncodedBuckets(record.latency), service: readEncodedBuckets(record.service) };
 }
 
 export class TrafficAccumulator {
@@ -33,8 +36,8 @@ export class TrafficAccumulator {
     this.bytesIn += record.bytesIn;
     this.bytesOut += record.bytesOut;
     this.byClass.set(record.outcome, (this.byClass.get(record.outcome) ?? 0) + record.count);
-    addInto(this.latency, decoded.latency);
-    addInto(this.service, decoded.service);
+    addBucketsInto(this.latency, decoded.latency);
+    addBucketsInto(this.service, decoded.service);
   }
 
   summarise(durationS: number): TrafficSummary {
@@ -65,14 +68,14 @@ export class IterationAccumulator {
   readonly dropped: Record<string, number> = {};
   readonly lag: Histogram = newHistogram();
 
-  /** `lag`: the record's start-lag histogram, decoded once by the caller (null when there was none). */
-  add(record: IterationIntervalRecord, lag: Histogram | null): void {
+  /** `lag`: the record's start-lag histogram, read once by the caller (null when there was none). */
+  add(record: IterationIntervalRecord, lag: EncodedBuckets | null): void {
     this.started += record.started;
     this.ok += record.ok;
     this.failed += record.failed;
     this.interrupted += record.interrupted;
     for (const [reason, count] of Object.entries(record.dropped)) this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
-    if (lag !== null) addInto(this.lag, lag);
+    if (lag !== null) addBucketsInto(this.lag, lag);
   }
 
   summarise(): IterationSummary {

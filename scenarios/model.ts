@@ -15,8 +15,10 @@ export interface Scenario {
   data: Record<string, FeederSpec>;
   flows: FlowSpec[];
   phases: PhaseSpec[];
-  /** Threshold expressions such as "p99<250ms" or "errors<1%", checked over the whole run. */
+  /** Threshold expressions such as "p99<250ms", "errors<1%" or "p99[30s]<300ms", checked when the run ends. */
   thresholds: string[];
+  /** Thresholds also watched during the run: the run stops as soon as one fails. */
+  abortOnFail: AbortRule[];
   /** How long in-flight iterations may finish after the last phase before they are aborted. */
   gracefulStopMs: number;
   /** Targets the run starts, resource sources it samples, faults it injects. */
@@ -26,6 +28,13 @@ export interface Scenario {
    * target's replicas, and `target` is filled in by the run once they are up.
    */
   targetRef?: string;
+}
+
+export interface AbortRule {
+  /** One of `thresholds`, as written. */
+  expression: string;
+  /** Not judged before this many seconds of load, so a cold start does not stop the run. */
+  delayS: number;
 }
 
 export interface HttpOptions {

@@ -10,6 +10,7 @@ import { HttpClient } from './http/http-client.js';
 import { ReplicaBalancer } from './http/replica-balancer.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { Scenario } from './model.js';
+import { AbortWatch } from './results/abort-watch.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
@@ -53,7 +54,7 @@ interface Measuring {
   launcher: IterationLauncher;
   client: HttpClient;
   observation: Observation;
-  finish: (status: RunResult['status'], message?: string) => RunResult;
+  finish: (status: RunResult['status'], message?: string, abortedBy?: string) => RunResult;
 }
 
 /**
@@ -69,6 +70,8 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   const stopRequested = new Promise<void>((resolve) => (resolveStop = resolve));
   let environment: LaunchedEnvironment | undefined;
   let measuring: Measuring | undefined;
+  /** The abortOnFail threshold that stopped the run, if one did. */
+  let abortedBy: string | undefined;
   const notes: Array<{ level: 'info' | 'warning'; message: string }> = [];
   const note = (level: 'info' | 'warning', message: string): void => {
     notes.push({ level, message });
@@ -99,7 +102,18 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     if (stopping) return endBeforeLoad('interrupted', 'stopped while the targets were starting');
     const effective = withLaunchedTarget(scenario, environment);
     const clock = new RunClock();
-    const writer = new ResultsWriter(resultsFile, buildHeader(effective.scenario, clock, environment));
+    const header = buildHeader(effective.scenario, clock, environment);
+    const writer = new ResultsWriter(resultsFile, header);
+    const watch = new AbortWatch(scenario.abortOnFail, header.flows ?? []);
+    if (!watch.empty) {
+      writer.observe((records) => {
+        const failed = abortedBy === undefined && !stopping ? watch.feed(records) : undefined;
+        if (failed === undefined) return;
+        abortedBy = failed;
+        measuring?.recorder.event('error', `threshold ${failed} failed: stopping the run (abortOnFail)`);
+        handle.stop();
+      });
+    }
     const recorder = new Recorder({
       clock,
       writer,
@@ -143,6 +157,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
       await client.destroy();
       await observation.stop();
       await stopTargets(recorder);
+      if (abortedBy !== undefined) return current.finish('interrupted', `stopped: threshold ${abortedBy} failed (abortOnFail)`, abortedBy);
       return current.finish(stopping ? 'interrupted' : 'completed');
     } catch (error) {
       launcher.abort();
@@ -167,7 +182,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     throw error;
   });
 
-  return {
+  const handle: RunHandle = {
     stop(): void {
       if (stopping) return;
       stopping = true;
@@ -183,10 +198,11 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
         measuring.observation.stopNow();
       }
       environment?.teardownNow();
-      measuring?.finish('interrupted', 'aborted before in-flight iterations finished');
+      measuring?.finish('interrupted', 'aborted before in-flight iterations finished', abortedBy);
     },
     done,
   };
+  return handle;
 }
 
 /** With `target: <launched target>`, requests go to its replicas, spread by a balancer. */
@@ -197,6 +213,16 @@ function withLaunchedTarget(scenario: Scenario, environment: LaunchedEnvironment
   const urls = target.replicas().map((r) => r.url);
   const balancer = new ReplicaBalancer(urls.map((u) => new URL(u).origin));
   return { scenario: { ...scenario, target: urls[0] as string }, balancer };
+}
+
+/** A flow's request steps in the order it runs them (loops contribute theirs once). */
+function requestStepNames(steps: Scenario['flows'][number]['steps']): string[] {
+  const names: string[] = [];
+  for (const step of steps) {
+    if (step.kind === 'request') names.push(step.name);
+    else if (step.kind === 'loop') names.push(...requestStepNames(step.steps));
+  }
+  return [...new Set(names)];
 }
 
 /** The longest any request may take: outages are judged once every request due in a moment has ended. */
@@ -232,7 +258,14 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
     startEpochMs: clock.startEpochMs,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     mode: 'scenario',
-    scenario: { name: scenario.name, file: scenario.file, target: redactSecrets(scenario.target || (scenario.targetRef ?? '')), thresholds: scenario.thresholds },
+    scenario: {
+      name: scenario.name,
+      file: scenario.file,
+      target: redactSecrets(scenario.target || (scenario.targetRef ?? '')),
+      thresholds: scenario.thresholds,
+      ...(scenario.abortOnFail.length > 0 ? { abortOnFail: scenario.abortOnFail.map((rule) => rule.expression) } : {}),
+    },
+    flows: scenario.flows.map((flow) => ({ name: flow.name, weight: flow.weight, steps: requestStepNames(flow.steps) })),
     phases,
     histogram: { unit: 'us', significantDigits: 3 },
     generator: { hostname: hostname(), cpus: availableParallelism(), node: process.version, pid: process.pid },

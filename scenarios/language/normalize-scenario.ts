@@ -6,7 +6,7 @@
 
 import { resolve } from 'node:path';
 import type { EnvironmentSpec } from '../environment-model.js';
-import type { FeederOrder, FeederSpec, FlowSpec, HttpOptions, PhaseSpec, RequestDefaults, Scenario } from '../model.js';
+import type { AbortRule, FeederOrder, FeederSpec, FlowSpec, HttpOptions, PhaseSpec, RequestDefaults, Scenario } from '../model.js';
 import { loadFeederRows } from './feeders.js';
 import type { IssueCollector } from './issue-collector.js';
 import { didYouMean } from './nearest-key.js';
@@ -17,7 +17,9 @@ import { normalizePhases } from './normalize-phases.js';
 import { FlowStepContext, normalizeSteps } from './normalize-steps.js';
 import { normalizeTargets } from './normalize-targets.js';
 import { parseSize } from './size.js';
+import { parseDuration } from './duration.js';
 import { parseThreshold } from './threshold-expression.js';
+import type { ThresholdScope } from './threshold-expression.js';
 import { formatPath, type ValuePath } from './value-path.js';
 
 export const DEFAULT_HTTP: HttpOptions = { connections: 64, pipelining: 1, maxBodyBytes: 1024 * 1024 };
@@ -49,7 +51,11 @@ export function normalizeScenario(raw: unknown, options: NormalizeOptions, issue
     data: normalizeFeeders(root.data, options.baseDir, issues),
     flows,
     phases,
-    thresholds: normalizeThresholds(root.thresholds, flowSteps, phases, issues),
+    ...normalizeThresholds(
+      root.thresholds,
+      { steps: flowSteps, phases: phases.map((p) => p.name), flows: flows.map((f) => f.name), targets: sampledTargets(root) },
+      issues,
+    ),
     gracefulStopMs: durationAt(issues, ['gracefulStop'], root.gracefulStop, false) ?? DEFAULT_GRACEFUL_STOP_MS,
     environment,
   };
@@ -62,8 +68,7 @@ function normalizeEnvironment(root: Record<string, unknown>, baseDir: string, ph
   const targets = normalizeTargets(root.targets, baseDir, issues);
   const declared = Object.keys(asRecord(root.targets));
   const collect = normalizeCollect(root.collect, { baseDir, launched: declared }, issues);
-  const sources: unknown[] = asArray(asRecord(root.collect).sources);
-  const collected = sources.flatMap((source) => (isRecord(source) && typeof source.target === 'string' ? [source.target] : []));
+  const collected = collectedTargets(root);
   // With a phase dropped or without a duration (already reported), the end of the load is unknown.
   const complete = phases.length === asArray(root.phases).length && phases.every((phase) => phase.durationMs > 0);
   const loadEndMs = complete ? phases.reduce((sum, phase) => sum + phase.durationMs, 0) : 0;
@@ -167,24 +172,58 @@ function normalizeFlows(raw: unknown, issues: IssueCollector, allStepNames: stri
   });
 }
 
-/** Thresholds stay strings in the model; here they are parsed once so a typo fails at load time. */
-function normalizeThresholds(raw: unknown, stepNames: string[], phases: PhaseSpec[], issues: IssueCollector): string[] {
-  if (!Array.isArray(raw)) return [];
+/**
+ * Thresholds stay strings in the model; here they are parsed once so a typo fails at load time, with
+ * the column inside the expression. An object entry adds abortOnFail.
+ */
+function normalizeThresholds(raw: unknown, context: ThresholdContext, issues: IssueCollector): { thresholds: string[]; abortOnFail: AbortRule[] } {
   const thresholds: string[] = [];
-  raw.forEach((text, index) => {
-    if (typeof text !== 'string') return;
-    thresholds.push(text);
+  const abortOnFail: AbortRule[] = [];
+  if (!Array.isArray(raw)) return { thresholds, abortOnFail };
+  raw.forEach((entry, index) => {
     const path = ['thresholds', index];
+    const object = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+    const text = typeof entry === 'string' ? entry : object?.threshold;
+    if (typeof text !== 'string') return;
+    const textPath = object ? [...path, 'threshold'] : path;
+    thresholds.push(text);
     try {
-      const { scope } = parseThreshold(text);
-      if (!scope) return;
-      const known = scope.kind === 'step' ? stepNames : phases.map((phase) => phase.name);
-      if (!known.includes(scope.name)) {
-        issues.addUnlessReported(path, `threshold ${JSON.stringify(text)}: no ${scope.kind} named ${JSON.stringify(scope.name)}${didYouMean(scope.name, known)}`);
+      const expression = parseThreshold(text);
+      const missing = missingScope(expression.scope, context);
+      if (missing !== undefined) issues.addUnlessReported(textPath, `threshold ${JSON.stringify(text)}: ${missing}`);
+      if (object?.abortOnFail === true) {
+        if (expression.scope?.kind === 'target') issues.addUnlessReported([...path, 'abortOnFail'], 'abortOnFail watches request metrics during the run; a target metric is judged when the run ends');
+        abortOnFail.push({ expression: text, delayS: object.delayAbortEval === undefined ? 0 : parseDuration(object.delayAbortEval as string | number) / 1000 });
       }
     } catch (error) {
-      issues.addUnlessReported(path, (error as Error).message);
+      issues.addUnlessReported(textPath, (error as Error).message);
     }
   });
-  return thresholds;
+  return { thresholds, abortOnFail };
+}
+
+/** Targets whose resources a run samples: the ones it launches and the ones collect: names. */
+function sampledTargets(root: Record<string, unknown>): string[] {
+  return [...new Set([...Object.keys(asRecord(root.targets)), ...collectedTargets(root)])];
+}
+
+function collectedTargets(root: Record<string, unknown>): string[] {
+  const sources: unknown[] = asArray(asRecord(root.collect).sources);
+  return sources.flatMap((source) => (isRecord(source) && typeof source.target === 'string' ? [source.target] : []));
+}
+
+interface ThresholdContext {
+  steps: string[];
+  phases: string[];
+  flows: string[];
+  targets: string[];
+}
+
+function missingScope(scope: ThresholdScope | undefined, context: ThresholdContext): string | undefined {
+  if (scope === undefined) return undefined;
+  const known = { step: context.steps, phase: context.phases, flow: context.flows, target: context.targets }[scope.kind];
+  if (scope.kind === 'target' && !known.includes(scope.name)) {
+    return `no target named ${JSON.stringify(scope.name)} is launched (targets:) or sampled (collect:)${didYouMean(scope.name, known)}`;
+  }
+  return known.includes(scope.name) ? undefined : `no ${scope.kind} named ${JSON.stringify(scope.name)}${didYouMean(scope.name, known)}`;
 }

@@ -88,9 +88,20 @@ export const scenarioJsonSchema = {
       items: { $ref: '#/definitions/phase' },
     },
     thresholds: {
-      description: 'Pass/fail criteria such as "p99<250ms", "errors<1%", "step:login.p95<300ms", "phase:peak.rps>=190".',
+      description:
+        'Pass/fail criteria such as "p99<250ms", "errors<1%", "rps>=900", "step:login.p95<300ms", "phase:peak.p99<300ms", "flow:buy.errors<1%", "target:kv.cpu.p95<0.8" or over a sliding window "p99[30s]<300ms". An entry may be an object to stop the run as soon as it fails.',
       type: 'array',
-      items: { type: 'string' },
+      items: {
+        // One schema for both forms: properties and required apply to the object form only.
+        type: ['string', 'object'],
+        required: ['threshold'],
+        additionalProperties: false,
+        properties: {
+          threshold: { type: 'string', description: 'The threshold expression.' },
+          abortOnFail: { type: 'boolean', description: 'Watch it during the run and stop the load as soon as it fails (exit code 1).' },
+          delayAbortEval: duration('Do not judge it for abortOnFail before this much of the run has passed (default 0).'),
+        },
+      },
     },
     targets: targetsSchema,
     collect: collectSchema,

@@ -150,7 +150,7 @@ export class Recorder implements MetricsSink {
   }
 
   /** Flushes the last, partial interval and writes the end record. Idempotent. */
-  stop(status: EndRecord['status'], message?: string): void {
+  stop(status: EndRecord['status'], message?: string, abortedBy?: string): void {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -159,6 +159,7 @@ export class Recorder implements MetricsSink {
     this.#append(this.#availability.finish(this.#now()));
     const end: EndRecord = { type: 'end', t: this.#now(), status };
     if (message !== undefined) end.message = redactSecrets(message);
+    if (abortedBy !== undefined) end.abortedBy = abortedBy;
     this.#append([end]);
     this.#ended = true;
   }

@@ -31,7 +31,10 @@ export interface HeaderRecord {
   tool: { name: string; version: string };
   /** 'scenario' for `loadtest run`, 'bench' for `loadtest bench`. */
   mode: 'scenario' | 'bench';
-  scenario: { name: string; file: string; target: string; thresholds: string[] };
+  /** `thresholds`: every threshold the run is judged by; `abortOnFail`: those that stop it when they fail. */
+  scenario: { name: string; file: string; target: string; thresholds: string[]; abortOnFail?: string[] };
+  /** The scenario's flows and their request steps in order, so reports can group steps by flow. */
+  flows?: Array<{ name: string; weight: number; steps: string[] }>;
   phases: PhasePlan[];
   histogram: { unit: 'us'; significantDigits: number };
   generator: { hostname: string; cpus: number; node: string; pid: number };
@@ -208,6 +211,8 @@ export interface EndRecord {
   t: number;
   status: 'completed' | 'interrupted' | 'failed';
   message?: string;
+  /** Set when a threshold with abortOnFail stopped the run: the expression as written. */
+  abortedBy?: string;
 }
 
 export type ResultRecord =

@@ -9,6 +9,7 @@ import type { BodyRecord, HeaderRecord } from './results-format.js';
 export class ResultsWriter {
   readonly path: string;
   #fd: number | undefined;
+  #observer: ((records: readonly BodyRecord[]) => void) | undefined;
 
   constructor(path: string, header: HeaderRecord) {
     this.path = path;
@@ -22,6 +23,12 @@ export class ResultsWriter {
     let text = '';
     for (const record of records) text += JSON.stringify(record) + '\n';
     this.#write(text);
+    this.#observer?.(records);
+  }
+
+  /** Told every batch of records once it is on disk (the run's live gates read the stream this way). */
+  observe(observer: (records: readonly BodyRecord[]) => void): void {
+    this.#observer = observer;
   }
 
   close(): void {

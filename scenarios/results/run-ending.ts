@@ -13,12 +13,12 @@ export interface RunResult {
  * flushes its last interval and the end record, the stream is synced and closed — exactly once,
  * however many of those paths race to it.
  */
-export function runEnding(recorder: Recorder, writer: ResultsWriter): (status: EndRecord['status'], message?: string) => RunResult {
+export function runEnding(recorder: Recorder, writer: ResultsWriter): (status: EndRecord['status'], message?: string, abortedBy?: string) => RunResult {
   let ended = false;
-  return (status, message) => {
+  return (status, message, abortedBy) => {
     if (!ended) {
       ended = true;
-      recorder.stop(status, message);
+      recorder.stop(status, message, abortedBy);
       writer.close();
     }
     const result: RunResult = { status, resultsFile: writer.path };

@@ -69,7 +69,9 @@ describe('loadtest run', () => {
     const peak = summary.phases.find((p: { name: string }) => p.name === 'peak');
     assert.equal(peak.iterations.started, 50);
     assert.equal(peak.requests, 150);
-    assert.deepEqual(summary.thresholds.map((t: { passed: boolean }) => t.passed), [true, true]);
+    assert.deepEqual(summary.gates.map((t: { passed: boolean }) => t.passed), [true, true]);
+    assert.equal(summary.schema, 'loadtest-summary');
+    assert.equal(summary.verdict, 'pass');
     assert.match(result.stdout, /login/);
     const results = readResults(join(out, 'results.ndjson'));
     assert.equal(results.records.at(-1)!.type, 'end');

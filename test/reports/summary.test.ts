@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { summarise } from '../../reports/summary.js';
-import { evaluateThresholds } from '../../reports/thresholds.js';
+import { evaluateThresholdGates } from '../../reports/gates/threshold-gates.js';
 import { Recorder } from '../../scenarios/results/recorder.js';
 import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results/results-format.js';
 import { readResults } from '../../scenarios/results/results-reader.js';
@@ -83,8 +83,9 @@ describe('run summary from the results stream', () => {
   });
 
   it('judges thresholds against the summary', async () => {
-    const summary = summarise(readResults(await recordKnownRun()));
-    const verdicts = evaluateThresholds(summary, [
+    const results = readResults(await recordKnownRun());
+    const summary = summarise(results);
+    const verdicts = evaluateThresholdGates({ summary, records: results.records, flows: [] }, [
       'p50<60ms',
       'step:login.p99<100ms',
       'step:order.p99<100ms',
@@ -92,11 +93,11 @@ describe('run summary from the results stream', () => {
       'phase:peak.errors<=100%',
       'step:nosuch.p99<1ms',
       'dropped<5',
-    ]);
+    ].map((expression) => ({ expression })));
     assert.deepEqual(
       verdicts.map((v) => v.passed),
       [true, true, false, false, true, false, true],
     );
-    assert.match(verdicts[5]!.actualText, /no step named "nosuch"/);
+    assert.match(verdicts[5]!.reason!, /no step named "nosuch"/);
   });
 });

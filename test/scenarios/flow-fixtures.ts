@@ -71,6 +71,7 @@ export function scenario(target: string, flows: FlowSpec[] | StepSpec[], overrid
     flows: flowList,
     phases: [{ name: 'p', executor: 'constant-vus', vus: 1, durationMs: 1_000 }],
     thresholds: [],
+    abortOnFail: [],
     gracefulStopMs: 1_000,
     environment: { targets: {}, collect: { intervalMs: 1000, sources: [] }, faults: [] },
     ...overrides,

@@ -85,7 +85,7 @@ ${ONE_PHASE}thresholds: [ 99 ]
       '4:48: defaults.timeout: expected a duration such as 500ms, 30s, 2m, 1h, 1m30s or a number of milliseconds, got true',
       '6:13: flows[0].weight: expected a number, got "heavy"',
       '8:25: flows[0].steps[0].request.url: expected a string, got 42',
-      '11:15: thresholds[0]: expected a string, got 99',
+      '11:15: thresholds[0]: expected a string or a mapping, got 99',
     ]);
   });
 });
@@ -284,7 +284,7 @@ describe('scenario errors: thresholds', () => {
   - phase:peak.rps>1
 `;
     assert.deepEqual(await issuesOf(yaml), [
-      '10:5: thresholds[1]: threshold "p99<fast": p99 needs a duration such as 500ms, 30s, 2m, 1h, 1m30s or a number of milliseconds, got "fast"',
+      '10:5: thresholds[1]: threshold "p99<fast", column 5: p99 needs a duration such as 500ms, 30s, 2m, 1h, 1m30s or a number of milliseconds, got "fast"',
       '11:5: thresholds[2]: threshold "step:logn.p95<1s": no step named "logn"; did you mean "login"?',
       '12:5: thresholds[3]: threshold "phase:peak.rps>1": no phase named "peak"',
     ]);
@@ -312,7 +312,7 @@ thresholds: [ "p999<1s" ]
         [
           `${file}:5:28: flows[0].steps[0].request.methd: unknown key; did you mean "method"?`,
           `${file}:7:36: phases[0].vus: must be at least 1, got 0`,
-          `${file}:8:15: thresholds[0]: threshold "p999<1s": unknown metric "p999"; did you mean "p99"? (expected one of p50, p75, p90, p95, p99, p99.9, max, mean, errors, rps, dropped)`,
+          `${file}:8:15: thresholds[0]: threshold "p999<1s", column 1: unknown metric "p999"; did you mean "p99"? (expected one of p50, p75, p90, p95, p99, p99.9, max, mean, errors, rps, dropped)`,
         ].join('\n'),
       );
       return true;

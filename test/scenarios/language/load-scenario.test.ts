@@ -102,6 +102,7 @@ describe('loadScenario: valid scenarios', () => {
         { name: 'ramp', executor: 'ramping-vus', from: 0, to: 50, durationMs: 60_000 },
       ],
       thresholds: ['p99<250ms', 'errors<1%', 'step:login.p95<=300ms', 'phase:peak.rps>=190'],
+      abortOnFail: [],
       gracefulStopMs: 90_000,
       environment: { targets: {}, collect: { intervalMs: 1000, sources: [] }, faults: [] },
     };

@@ -1,0 +1,54 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { analyseRun } from '../reports/analysis/analyse-run.js';
+import type { RunAnalysis } from '../reports/analysis/analysis-types.js';
+import type { GateOptions } from '../reports/gates/judge-run.js';
+import { judgeRun } from '../reports/gates/judge-run.js';
+import type { GateVerdict } from '../reports/gates/gate-types.js';
+import { renderHtmlReport } from '../reports/html/render-html.js';
+import { renderJUnit } from '../reports/outputs/junit.js';
+import { renderMarkdown } from '../reports/outputs/markdown.js';
+import { runVerdict, summaryDocument } from '../reports/outputs/summary-document.js';
+import type { RunVerdict } from '../reports/outputs/summary-document.js';
+import { summarise } from '../reports/summary.js';
+import type { RunSummary } from '../reports/summary-types.js';
+import type { Results } from '../scenarios/results/results-reader.js';
+import type { OutputFlags } from './gate-flags.js';
+
+// Judging a results stream and writing what was asked for: the one path behind `run`, `report` and
+// `gate`. Everything is rebuilt from the stream, so each command says the same about the same run.
+
+export interface Judged {
+  results: Results;
+  summary: RunSummary;
+  gates: GateVerdict[];
+  verdict: RunVerdict;
+}
+
+export function judgeResults(results: Results, options: GateOptions): Judged {
+  const summary = summarise(results);
+  const gates = judgeRun(results, summary, options);
+  return { results, summary, gates, verdict: runVerdict(summary, gates) };
+}
+
+/** Writes the requested files. The analysis (the costly part) is only built when an output needs it. */
+export function writeOutputs(judged: Judged, outputs: OutputFlags & { html?: string }): void {
+  let analysis: RunAnalysis | undefined;
+  const analysed = (): RunAnalysis => (analysis ??= analyseRun(judged.results, judged.summary, judged.gates));
+  if (outputs.summaryJson !== undefined) writeAtomically(outputs.summaryJson, JSON.stringify(summaryDocument(judged.summary, judged.gates), null, 2) + '\n');
+  if (outputs.junit !== undefined) writeAtomically(outputs.junit, renderJUnit(judged.summary, judged.gates));
+  if (outputs.html !== undefined) {
+    const html = renderHtmlReport({ analysis: analysed(), gates: judged.gates, verdict: judged.verdict, header: judged.results.header, generatedAt: new Date().toISOString() });
+    writeAtomically(outputs.html, html);
+  }
+  if (outputs.markdown !== undefined) {
+    const extra = { faultDrill: analysed().faultDrill, warnings: analysed().warnings, ...(outputs.html === undefined ? {} : { reportFile: outputs.html }) };
+    writeAtomically(outputs.markdown, renderMarkdown(judged.summary, judged.gates, extra));
+  }
+}
+
+/** Written beside and renamed into place, so a reader never sees half a file. */
+export function writeAtomically(path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
