@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { AbortWatch } from '../reports/gates/abort-watch.js';
 import { loadScenario } from '../scenarios/language/load-scenario.js';
 import { warmUpHttpStack } from '../scenarios/http/warm-up.js';
 import { startRun } from '../scenarios/run-scenario.js';
@@ -39,6 +40,10 @@ export function runCommand(): Command {
     const progress = new ProgressDisplay(caps);
     const handle = startRun(scenario, {
       outDir,
+      watchRecords: (header) => {
+        const watch = new AbortWatch(scenario.abortOnFail, header.flows ?? []);
+        return watch.empty ? undefined : (records) => watch.feed(records);
+      },
       onInterval: flags.quiet ? undefined : (snapshot) => progress.update(snapshot),
       // Warnings (limits that cannot be enforced here) are shown even with --quiet.
       onNote: (level, message) => {

@@ -1,6 +1,7 @@
 import { addBucketsInto, readEncodedBuckets } from '../scenarios/results/histogram-decode.js';
 import type { EncodedBuckets } from '../scenarios/results/histogram-decode.js';
-import { newHistogram } from '../scenarios/results/histogram.js';
+import { meanOf, newHistogram } from '../scenarios/results/histogram.js';
+import { stepLatency } from './step-latency.js';
 import type { Histogram } from '../scenarios/results/histogram.js';
 import { OUTCOMES } from '../scenarios/outcome.js';
 import type { Outcome } from '../scenarios/outcome.js';
@@ -17,7 +18,7 @@ export interface DecodedStepRecord {
 }
 
 export function decodeStepRecord(record: StepIntervalRecord): DecodedStepRecord {
-  return { latency: readEncodedBuckets(record.latency), service: readEncodedBuckets(record.service) };
+  return { latency: stepLatency(record), service: readEncodedBuckets(record.service) };
 }
 
 export class TrafficAccumulator {
@@ -97,7 +98,7 @@ export function latencySummary(histogram: Histogram): LatencySummary {
   const ms = (us: number): number => round(us / 1000);
   return {
     min: ms(histogram.minNonZeroValue),
-    mean: ms(histogram.mean),
+    mean: ms(meanOf(histogram)),
     p50: ms(histogram.getValueAtPercentile(50)),
     p90: ms(histogram.getValueAtPercentile(90)),
     p95: ms(histogram.getValueAtPercentile(95)),

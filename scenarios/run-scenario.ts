@@ -10,11 +10,10 @@ import { HttpClient } from './http/http-client.js';
 import { ReplicaBalancer } from './http/replica-balancer.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { Scenario } from './model.js';
-import { AbortWatch } from './results/abort-watch.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
-import type { HeaderRecord, PhasePlan } from './results/results-format.js';
+import type { BodyRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
 import { ResultsWriter } from './results/results-writer.js';
 import { runEnding } from './results/run-ending.js';
 import type { RunResult } from './results/run-ending.js';
@@ -34,6 +33,11 @@ export interface RunOptions {
   random?: () => number;
   /** Interval length; tests may shorten it. */
   intervalMs?: number;
+  /**
+   * Given the stream's header, returns a function told every batch of records written; when it
+   * returns a threshold, the run stops (abortOnFail) and the end record names it.
+   */
+  watchRecords?: (header: HeaderRecord) => ((records: readonly BodyRecord[]) => string | undefined) | undefined;
 }
 
 export type { RunResult } from './results/run-ending.js';
@@ -104,10 +108,10 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     const clock = new RunClock();
     const header = buildHeader(effective.scenario, clock, environment);
     const writer = new ResultsWriter(resultsFile, header);
-    const watch = new AbortWatch(scenario.abortOnFail, header.flows ?? []);
-    if (!watch.empty) {
+    const watch = options.watchRecords?.(header);
+    if (watch !== undefined) {
       writer.observe((records) => {
-        const failed = abortedBy === undefined && !stopping ? watch.feed(records) : undefined;
+        const failed = abortedBy === undefined && !stopping ? watch(records) : undefined;
         if (failed === undefined) return;
         abortedBy = failed;
         measuring?.recorder.event('error', `threshold ${failed} failed: stopping the run (abortOnFail)`);

@@ -1,9 +1,10 @@
-import { addBucketsInto, readEncodedBuckets } from '../../scenarios/results/histogram-decode.js';
+import { addBucketsInto } from '../../scenarios/results/histogram-decode.js';
 import { newHistogram } from '../../scenarios/results/histogram.js';
 import type { Histogram } from '../../scenarios/results/histogram.js';
 import type { Results } from '../../scenarios/results/results-reader.js';
 import type { FaultRecord, OutageRecord, ResourceRecord, StepIntervalRecord } from '../../scenarios/results/results-format.js';
 import type { GateVerdict } from '../gates/gate-types.js';
+import { stepLatency } from '../step-latency.js';
 import type { RunSummary } from '../summary-types.js';
 import type { FlowInfo, RunAnalysis } from './analysis-types.js';
 import { BreakdownBuilder } from './breakdown.js';
@@ -33,7 +34,7 @@ export function analyseRun(results: Results, summary: RunSummary, gates: readonl
   for (const record of records) {
     switch (record.type) {
       case 'step': {
-        const latency = readEncodedBuckets(record.latency);
+        const latency = stepLatency(record);
         addBucketsInto(whole, latency);
         timeline.addStep(record, latency);
         breakdown.add(record, latency);

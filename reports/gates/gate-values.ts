@@ -26,7 +26,8 @@ export function largerIsWorse(op: ThresholdOperator): boolean {
 export function formatValue(value: number, unit: ThresholdUnit): string {
   switch (unit) {
     case 'ms':
-      return `${trim(value, 2)} ms`;
+      // Below a millisecond, three significant digits: a limit of 0.001 ms must not read "0 ms".
+      return `${value !== 0 && Math.abs(value) < 1 ? String(Number(value.toPrecision(3))) : trim(value, 2)} ms`;
     case 'ratio':
       return `${trim(value * 100, 3)}%`;
     case 'per_second':

@@ -16,17 +16,19 @@ function evaluate(current: RunSummary, baseline: RunSummary, limit: RegressionLi
   const now = summaryMetric(current, limit.reference, limit.unit);
   const before = summaryMetric(baseline, limit.reference, limit.unit);
   const sign = limit.direction === 'up' ? '+' : '−';
-  const allowance = limit.relative ? `${trim(limit.amount * 100)}%` : formatValue(limit.amount, limit.unit);
+  // An absolute error-rate allowance is in percentage points: "+0.5%" would read as relative.
+  const allowance = limit.relative ? `${trim(limit.amount * 100)}%` : limit.unit === 'ratio' ? `${trim(limit.amount * 100)}pp` : formatValue(limit.amount, limit.unit);
   const base = { kind: 'regression' as const, expression: limit.text };
   if (typeof before !== 'number') {
-    const reason = before === null ? 'the baseline has no data for it' : `the baseline has ${before}`;
+    // summaryMetric says what is missing ("no step named …"): say where it is missing.
+    const reason = before === null ? 'the baseline has no data for it' : `${before} in the baseline`;
     return { ...base, passed: false, actual: typeof now === 'number' ? now : null, actualText: typeof now === 'number' ? formatValue(now, limit.unit) : 'no data', limitText: `${sign}${allowance} of the baseline`, reason };
   }
   const bound = limit.direction === 'up' ? before + (limit.relative ? before * limit.amount : limit.amount) : before - (limit.relative ? before * limit.amount : limit.amount);
   const limitText = `${limit.direction === 'up' ? '≤' : '≥'} ${formatValue(bound, limit.unit)} (${sign}${allowance} of ${formatValue(before, limit.unit)})`;
   const baselineInfo = (value: number | null) => ({ value: before, valueText: formatValue(before, limit.unit), changeText: value === null ? 'n/a' : changeText(value, before, limit) });
   if (typeof now !== 'number') {
-    const reason = now === null ? 'no data in this run' : `this run has ${now}`;
+    const reason = now === null ? 'no data in this run' : `${now} in this run`;
     return { ...base, passed: false, actual: null, actualText: 'no data', limitText, reason, baseline: baselineInfo(null) };
   }
   const passed = limit.direction === 'up' ? now <= bound + 1e-12 : now >= bound - 1e-12;

@@ -43,6 +43,8 @@ export function parseRegressionLimits(text: string): RegressionLimit[] {
     const change = colon < 0 ? '' : item.slice(colon + 1).trim();
     if (colon < 0 || !/^[+-]/.test(change)) fail(colon < 0 ? column : column + colon + 1, `a limit needs a signed change after the last ":"; ${ITEM_HINT}`);
     const reference = parseMetricReference(item.slice(0, colon).trimEnd(), column, fail);
+    // A summary keeps no per-flow figures, so neither side of the comparison could ever have one.
+    if (reference.scope?.kind === 'flow') fail(column, 'a baseline summary keeps no flow figures to compare; limit the flow\'s steps instead (step:<name>.<metric>)');
     const unit = unitOf(reference);
     const { amount, relative } = parseChange(change.slice(1).trim(), unit, column + colon + 2, fail);
     limits.push({ text: item, reference, unit, direction: change.startsWith('+') ? 'up' : 'down', amount, relative });

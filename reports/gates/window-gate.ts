@@ -1,4 +1,4 @@
-import { addBucketsInto, readEncodedBuckets, subtractBucketsFrom } from '../../scenarios/results/histogram-decode.js';
+import { addBucketsInto, subtractBucketsFrom } from '../../scenarios/results/histogram-decode.js';
 import type { EncodedBuckets } from '../../scenarios/results/histogram-decode.js';
 import { newHistogram } from '../../scenarios/results/histogram.js';
 import type { Histogram } from '../../scenarios/results/histogram.js';
@@ -8,6 +8,7 @@ import type { BodyRecord } from '../../scenarios/results/results-format.js';
 import type { FailingWindow } from './gate-types.js';
 import { compare, largerIsWorse } from './gate-values.js';
 import type { ScopeFilter } from './scope-filter.js';
+import { stepLatency } from '../step-latency.js';
 
 // A sliding-window gate ("p99[30s]<300ms"): the expression must hold over every window of that
 // length, sliding one interval at a time, not only over the whole run — a two-minute stall in a
@@ -85,7 +86,7 @@ export class WindowGate {
       interval.requests += record.count;
       if (record.outcome !== 'ok') interval.errors += record.count;
       if (this.#needsLatency) {
-        const latency = readEncodedBuckets(record.latency);
+        const latency = stepLatency(record);
         const { indices, counts } = latency;
         if (indices.length > 0) interval.maxUs = Math.max(interval.maxUs, geometry.highestEquivalentValue(geometry.valueFromIndex(indices[indices.length - 1]!)));
         if (this.#expression.metric === 'mean') for (let i = 0; i < indices.length; i++) interval.sumUs += geometry.medianEquivalentValue(geometry.valueFromIndex(indices[i]!)) * counts[i]!;
@@ -97,6 +98,15 @@ export class WindowGate {
       interval.started += record.started;
       for (const count of Object.values(record.dropped)) interval.dropped += count;
     }
+  }
+
+  /**
+   * Judges the open interval now, without waiting for the next one's records. A run in progress
+   * writes each interval in one batch, so once the batch is fed its interval is complete; waiting
+   * for the next batch would stop an abortOnFail run an interval after its window failed.
+   */
+  endInterval(): void {
+    this.#close();
   }
 
   /** Judges the last open interval; call once the stream has ended. */
@@ -134,9 +144,15 @@ export class WindowGate {
       this.#cumulativeMaxUs = Math.max(this.#cumulativeMaxUs, interval.maxUs);
       return this.#judge(this.#scopeStartS!, interval.end, true);
     }
+    // A live recorder's intervals begin a few milliseconds after whole seconds, late by a different
+    // amount each time, so bounds are compared with half an interval to spare: an interval is in
+    // the window when most of it is, and the first window counts once the scope has run for about
+    // one. Exact comparisons would drop a second the window holds (halving its rate) or skip the
+    // first window altogether.
+    const slack = (interval.end - interval.t) / 2;
     const windowStart = interval.end - this.#windowS;
-    while (this.#window.length > 0 && this.#window[0]!.t < windowStart - EPSILON) this.#apply(this.#window.shift()!, -1);
-    if (interval.end - this.#scopeStartS! >= this.#windowS - EPSILON) this.#judge(windowStart, interval.end, false);
+    while (this.#window.length > 0 && midpoint(this.#window[0]!) < windowStart) this.#apply(this.#window.shift()!, -1);
+    if (interval.end - this.#scopeStartS! >= this.#windowS - slack) this.#judge(this.#window[0]?.t ?? windowStart, interval.end, false);
   }
 
   #apply(interval: Interval, sign: 1 | -1): void {
@@ -199,6 +215,10 @@ export class WindowGate {
       }
     }
   }
+}
+
+function midpoint(interval: Interval): number {
+  return (interval.t + interval.end) / 2;
 }
 
 function round(value: number): number {

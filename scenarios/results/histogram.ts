@@ -1,5 +1,6 @@
 import hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
+import type { JsHistogram } from 'hdr-histogram-js/dist/JsHistogram.js';
 
 // Every latency in the project is an HDR histogram of integer microseconds with 3 significant
 // digits: constant memory whatever the run length, and histograms from different seconds,
@@ -31,6 +32,22 @@ export function encodeHistogram(histogram: Histogram): string {
 
 export function decodeHistogram(encoded: string): Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/**
+ * The mean, as the library's own `mean` computes it (each bucket at its median equivalent value)
+ * but by a plain walk of the counts: the library's iterator costs milliseconds per call, and a
+ * report takes the mean of hundreds of histograms.
+ */
+export function meanOf(histogram: Histogram): number {
+  const h = histogram as unknown as JsHistogram;
+  if (h.totalCount === 0) return 0;
+  let total = 0;
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const count = h.getCountAtIndex(i);
+    if (count !== 0) total += h.medianEquivalentValue(h.valueFromIndex(i)) * count;
+  }
+  return total / h.totalCount;
 }
 
 /** Adds `source` into `target`, widening nothing: both use the project's one histogram shape. */

@@ -1,13 +1,17 @@
-import { scopeFilter } from '../../reports/gates/scope-filter.js';
-import { WindowGate } from '../../reports/gates/window-gate.js';
-import { parseThreshold } from '../language/threshold-expression.js';
-import type { AbortRule } from '../model.js';
-import type { BodyRecord, HeaderRecord } from './results-format.js';
+import { parseThreshold } from '../../scenarios/language/threshold-expression.js';
+import type { AbortRule } from '../../scenarios/model.js';
+import type { BodyRecord, HeaderRecord } from '../../scenarios/results/results-format.js';
+import { scopeFilter } from './scope-filter.js';
+import { WindowGate } from './window-gate.js';
 
 // abortOnFail: thresholds watched while the run goes on, fed the same records the stream gets, and
 // judged by the same gate code the report uses afterwards — so the run stops exactly when the
 // report will say the gate failed. A whole-run threshold is judged over everything so far; a
-// windowed one over its window.
+// windowed one over its window. The command that starts a run hands it to the engine (see
+// RunOptions.watchRecords), so the engine needs no knowledge of gates.
+
+/** Interval bounds are rounded to the millisecond, so 5 s of load may show as an interval ending at 4.999 s. */
+const CLOCK_RESOLUTION_S = 0.001;
 
 interface Watched {
   rule: AbortRule;
@@ -34,11 +38,16 @@ export class AbortWatch {
 
   /** Feeds records as they are written; returns the first watched threshold now failing, if any. */
   feed(records: readonly BodyRecord[]): string | undefined {
+    let interval = false;
     for (const record of records) {
       if (record.type !== 'step' && record.type !== 'iterations') continue;
-      this.#latestS = Math.max(this.#latestS, record.t);
+      interval = true;
+      // Load measured so far: up to the end of this interval.
+      this.#latestS = Math.max(this.#latestS, record.t + record.dur);
       for (const { gate } of this.#watched) gate.feed(record);
     }
-    return this.#watched.find(({ rule, gate }) => gate.failingNow && this.#latestS >= rule.delayS)?.rule.expression;
+    // The recorder writes one whole interval per batch: judge it now, not when the next arrives.
+    if (interval) for (const { gate } of this.#watched) gate.endInterval();
+    return this.#watched.find(({ rule, gate }) => gate.failingNow && this.#latestS >= rule.delayS - CLOCK_RESOLUTION_S)?.rule.expression;
   }
 }
