@@ -1,6 +1,7 @@
 import type { LatencySummary, RunSummary, TrafficSummary } from './summary-types.js';
 import { MIN_SATURATED_S } from './analysis/run-warnings.js';
 import { gateDetailParts, gateFailed } from './gates/gate-detail.js';
+import { RESOURCE_COLUMNS, resourceCells } from './resource-cells.js';
 import type { GateVerdict } from './gates/gate-types.js';
 
 // The end-of-run summary for a terminal: what a person reads first. A pure function of the
@@ -75,21 +76,8 @@ export function renderGateTable(gates: readonly GateVerdict[], style: TerminalSt
 function resourceLines(summary: RunSummary): string[] {
   const entries = Object.entries(summary.targets);
   if (entries.length === 0) return [];
-  const rows: string[][] = [['target (per replica)', 'replicas', 'cpu avg', 'p95', 'max', 'limit', 'throttled', 'mem p95', 'max', 'limit']];
-  for (const [name, t] of entries) {
-    rows.push([
-      `${name} (${t.source})`,
-      String(t.replicas),
-      cores(t.cpu.avg),
-      cores(t.cpu.p95),
-      cores(t.cpu.max),
-      cores(t.limits.cpuCores),
-      t.throttledPct === null ? '–' : `${t.throttledPct.toFixed(1)}%`,
-      mebibytes(t.memory.p95),
-      mebibytes(t.memory.max),
-      mebibytes(t.limits.memoryBytes),
-    ]);
-  }
+  const rows: string[][] = [['target (per replica)', 'replicas', ...RESOURCE_COLUMNS]];
+  for (const [name, t] of entries) rows.push([`${name} (${t.source})`, String(t.replicas), ...resourceCells(t)]);
   const lines = ['', ...table(rows), '  cpu in cores, memory as working set (MiB)'];
   for (const [name, t] of entries) if (t.oomKills > 0) lines.push(`  ${name}: ${t.oomKills} OOM kill(s)`);
   if (summary.collectorErrors.length > 0) lines.push(`  collector problems: ${summary.collectorErrors.slice(0, 3).join('; ')}${summary.collectorErrors.length > 3 ? ` (+${summary.collectorErrors.length - 3} more)` : ''}`);
@@ -107,14 +95,6 @@ function drillLines(summary: RunSummary): string[] {
   ].sort((a, b) => a.t - b.t || Number(a.text.startsWith('outage')) - Number(b.text.startsWith('outage')));
   for (const e of events) lines.push(`  ${e.t.toFixed(1).padStart(7)} s  ${e.text}`);
   return lines;
-}
-
-function cores(value: number | null): string {
-  return value === null ? '–' : value.toFixed(value >= 10 ? 1 : 3);
-}
-
-function mebibytes(value: number | null): string {
-  return value === null ? '–' : (value / 1048576).toFixed(1);
 }
 
 function trafficRow(label: string, traffic: TrafficSummary, latency: LatencySummary): string[] {

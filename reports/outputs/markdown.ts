@@ -1,6 +1,7 @@
 import type { FaultDrillRow } from '../analysis/analysis-types.js';
 import { gateDetailParts, gateFailed } from '../gates/gate-detail.js';
 import type { GateVerdict } from '../gates/gate-types.js';
+import { resourceCells } from '../resource-cells.js';
 import type { TargetResourceSummary } from '../resource-summary.js';
 import type { LatencySummary, RunSummary, TrafficSummary } from '../summary-types.js';
 import { runVerdict, type RunVerdict } from './summary-document.js';
@@ -130,20 +131,13 @@ function resourcesSection(targets: Record<string, TargetResourceSummary>): strin
     cell(name),
     cell(t.source),
     String(t.replicas),
-    cores(t.cpu.avg),
-    cores(t.cpu.p95),
-    cores(t.cpu.max),
-    cores(t.limits.cpuCores),
-    t.throttledPct === null ? '–' : `${t.throttledPct.toFixed(1)}%`,
-    mebibytes(t.memory.p95),
-    mebibytes(t.memory.max),
-    mebibytes(t.limits.memoryBytes),
+    ...resourceCells(t),
     String(t.oomKills),
   ]);
   return [
     '### Resources',
     '',
-    ...table(['Target', 'Source', 'Replicas', 'CPU avg', 'CPU p95', 'CPU max', 'CPU limit', 'Throttled', 'Memory p95', 'Memory max', 'Memory limit', 'OOM kills'], rows, 'llrrrrrrrrrr'),
+    ...table(['Target', 'Source', 'Replicas', 'CPU avg', 'CPU p95', 'CPU max', 'CPU limit', 'Throttled', 'Memory p95 (MiB)', 'Memory max (MiB)', 'Memory limit (MiB)', 'OOM kills'], rows, 'llrrrrrrrrrr'),
     '',
     'CPU in cores per replica; memory is the working set per replica.',
   ];
@@ -200,10 +194,3 @@ function secondsText(value: number): string {
   return `${value.toFixed(1)} s`;
 }
 
-function cores(value: number | null): string {
-  return value === null ? '–' : value.toFixed(2);
-}
-
-function mebibytes(bytes: number | null): string {
-  return bytes === null ? '–' : `${(bytes / 1048576).toFixed(1)} MiB`;
-}

@@ -149,7 +149,7 @@ describe('Markdown job summary', () => {
   it('gives resources per target against the limits', async () => {
     const [header, , row] = tableRows(section(renderMarkdown(await recordedSummary(), []), 'Resources'));
     assert.equal(header!.length, row!.length);
-    assert.deepEqual(row, ['kv', 'cgroup', '2', '0.25', '0.40', '0.40', '0.50', '10.0%', '21.0 MiB', '21.0 MiB', '256.0 MiB', '0']);
+    assert.deepEqual(row, ['kv', 'cgroup', '2', '0.250', '0.400', '0.400', '0.500', '10.0%', '21.0', '21.0', '256.0', '0']);
   });
 
   it('falls back to the collector errors as warnings, and links the HTML report when given', async () => {
