@@ -59,8 +59,8 @@ export async function awaitRun(load: RunningLoad, options: AwaitRunOptions): Pro
     caps: options.caps,
   });
   if (!options.quiet) process.stderr.write(`results: ${result.resultsFile}${options.outputs.html === undefined ? '' : `\nreport:  ${options.outputs.html}`}\n`);
-  // A run that failed outright is exit 3 even if its partial figures pass; a failed gate is 1.
-  process.exitCode = result.status === 'failed' && exitCode !== EXIT.thresholdFailed ? EXIT.runFailed : exitCode;
+  // A run that failed outright is exit 3 whatever its partial figures say (see runVerdict).
+  process.exitCode = result.status === 'failed' ? EXIT.runFailed : exitCode;
 }
 
 /** results/<name>-<UTC time>: one folder per run, so runs never overwrite each other by default. */

@@ -27,8 +27,8 @@ export function gateCommand(): Command {
     const { summary } = judged;
     process.stdout.write(`${summary.scenario}: ${summary.status}${summary.partial ? ' (partial)' : ''}, ${summary.durationS.toFixed(1)} s, ${summary.overall.requests} requests\n`);
     if (judged.gates.length === 0) process.stdout.write('no gates: the stream has no thresholds and none were given (--threshold, --baseline)\n');
-    else process.stdout.write(renderGateTable(judged.gates, { color }).slice(1).join('\n') + '\n');
-    if (judged.verdict === 'error') process.stdout.write(`verdict: ERROR — the run ${summary.status === 'failed' ? 'failed' : 'was interrupted'}: a run that did not complete cannot pass\n`);
+    const table = renderGateTable(judged.gates, { color }, judged.verdict);
+    if (table.length > 0) process.stdout.write(table.slice(1).join('\n') + '\n');
     writeOutputs(judged, flags);
     process.exitCode = judged.gates.length === 0 && judged.verdict === 'pass' ? EXIT.ok : exitCodeFor(judged);
   });

@@ -1,6 +1,8 @@
 import type { LatencySummary, RunSummary, TrafficSummary } from './summary-types.js';
 import { MIN_SATURATED_S } from './analysis/run-warnings.js';
 import { gateDetailParts, gateFailed } from './gates/gate-detail.js';
+import { runVerdict } from './outputs/summary-document.js';
+import type { RunVerdict } from './outputs/summary-document.js';
 import { RESOURCE_COLUMNS, resourceCells } from './resource-cells.js';
 import type { GateVerdict } from './gates/gate-types.js';
 
@@ -49,13 +51,15 @@ export function renderTerminalSummary(summary: RunSummary, gates: readonly GateV
   }
   lines.push(...resourceLines(summary));
   lines.push(...drillLines(summary));
-  lines.push(...renderGateTable(gates, style));
+  lines.push(...renderGateTable(gates, style, runVerdict(summary, gates)));
   return lines.join('\n') + '\n';
 }
 
+const VERDICT_ERROR = 'verdict: ERROR — the run did not complete: gates on part of its schedule can neither pass nor fail it';
+
 /** The verdict table: every gate with its figure and limit, then the verdict a pipeline acts on. */
-export function renderGateTable(gates: readonly GateVerdict[], style: TerminalStyle): string[] {
-  if (gates.length === 0) return [];
+export function renderGateTable(gates: readonly GateVerdict[], style: TerminalStyle, verdict: RunVerdict): string[] {
+  if (gates.length === 0) return verdict === 'error' ? ['', VERDICT_ERROR] : [];
   const paint = (code: string, text: string): string => (style.color ? `\u001b[${code}m${text}\u001b[0m` : text);
   const rows = [['', 'gate', 'actual', 'limit'], ...gates.map((g) => [gateFailed(g) ? 'FAIL' : 'pass', g.expression, g.actual === null ? 'no data' : g.actualText, g.limitText])];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -68,7 +72,10 @@ export function renderGateTable(gates: readonly GateVerdict[], style: TerminalSt
   });
   const failed = gates.filter(gateFailed).length;
   lines.push('');
-  lines.push(failed === 0 ? paint('32', `verdict: PASS — all ${gates.length} gate${gates.length === 1 ? '' : 's'} passed`) : paint('31', `verdict: FAIL — ${failed} of ${gates.length} gate${gates.length === 1 ? '' : 's'} failed`));
+  const plural = gates.length === 1 ? '' : 's';
+  if (verdict === 'error') lines.push(paint('33', VERDICT_ERROR));
+  else if (verdict === 'pass') lines.push(paint('32', `verdict: PASS — all ${gates.length} gate${plural} passed`));
+  else lines.push(paint('31', `verdict: FAIL — ${failed} of ${gates.length} gate${plural} failed`));
   return lines;
 }
 

@@ -32,13 +32,15 @@ export class SummaryFileError extends Error {
 }
 
 /**
- * A failed gate outranks an unfinished run: a run stopped by its gate ended as designed, and the
- * gate is the finding. Without failed gates, a run that did not complete cannot pass.
+ * A run stopped by its own gate ended as designed: the gate is the finding. Any other run that did
+ * not complete (stopped by hand, or it could not be carried out) is an error, whatever its partial
+ * figures say: gates on part of a schedule are no evidence either way. A completed run fails on any
+ * failed gate.
  */
 export function runVerdict(summary: RunSummary, gates: readonly GateVerdict[]): RunVerdict {
-  if (gates.some(gateFailed)) return 'fail';
+  if (gates.some((gate) => gate.abortedAtS !== undefined)) return 'fail';
   if (summary.status !== 'completed') return 'error';
-  return 'pass';
+  return gates.some(gateFailed) ? 'fail' : 'pass';
 }
 
 export function summaryDocument(summary: RunSummary, gates: readonly GateVerdict[]): SummaryDocument {

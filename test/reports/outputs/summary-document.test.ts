@@ -50,9 +50,11 @@ describe('run verdict', () => {
     assert.equal(runVerdict(interrupted, [{ ...GATES.aborted, passed: true }]), 'fail');
   });
 
-  it('errors a run that did not complete when no gate failed', async () => {
+  it('errors a run that did not complete and was not stopped by a gate, whatever its partial figures say', async () => {
     assert.equal(runVerdict(await recordedSummary('interrupted'), [GATES.pass]), 'error');
+    assert.equal(runVerdict(await recordedSummary('interrupted'), [GATES.pass, GATES.fail]), 'error');
     assert.equal(runVerdict(await recordedSummary('failed'), []), 'error');
+    assert.equal(runVerdict(await recordedSummary('failed'), [GATES.noData]), 'error');
   });
 });
 
