@@ -5,8 +5,9 @@ import type { Results } from '../../scenarios/results/results-reader.js';
 import type { FaultRecord, OutageRecord, ResourceRecord, StepIntervalRecord } from '../../scenarios/results/results-format.js';
 import type { GateVerdict } from '../gates/gate-types.js';
 import { stepLatency } from '../step-latency.js';
+import { flowsOf } from '../stream-flows.js';
 import type { RunSummary } from '../summary-types.js';
-import type { FlowInfo, RunAnalysis } from './analysis-types.js';
+import type { RunAnalysis } from './analysis-types.js';
 import { BreakdownBuilder } from './breakdown.js';
 import { correlate } from './correlation.js';
 import type { CorrelationCandidate } from './correlation.js';
@@ -73,11 +74,6 @@ export function analyseRun(results: Results, summary: RunSummary, gates: readonl
     distribution: percentileSpectrum(whole),
     warnings: runWarnings(results, summary),
   };
-}
-
-/** Flows from the header; streams written before it listed them have steps only. */
-export function flowsOf(results: Results): FlowInfo[] {
-  return (results.header.flows ?? []).map((f) => ({ name: f.name, weight: f.weight, steps: f.steps }));
 }
 
 function correlationCandidates(targets: ReturnType<typeof resourceTimeline>, count: number): CorrelationCandidate[] {

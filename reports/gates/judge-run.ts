@@ -1,5 +1,5 @@
 import type { Results } from '../../scenarios/results/results-reader.js';
-import { flowsOf } from '../analysis/analyse-run.js';
+import { flowsOf } from '../stream-flows.js';
 import type { RunSummary } from '../summary-types.js';
 import type { GateVerdict } from './gate-types.js';
 import type { RegressionLimit } from './regression-limits.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { flowsOf } from '../../../reports/analysis/analyse-run.js';
+import { flowsOf } from '../../../reports/stream-flows.js';
 import { gateDetailParts } from '../../../reports/gates/gate-detail.js';
 import type { GateVerdict } from '../../../reports/gates/gate-types.js';
 import { judgeRun } from '../../../reports/gates/judge-run.js';
