@@ -49,6 +49,7 @@ export function renderTerminalSummary(summary: RunSummary, gates: readonly GateV
     lines.push('');
     lines.push(`iteration start lag (actual − intended): p50 ${ms(o.iterations.startLag.p50)}  p99 ${ms(o.iterations.startLag.p99)}  max ${ms(o.iterations.startLag.max)}`);
   }
+  lines.push(...searchLines(summary));
   lines.push(...resourceLines(summary));
   lines.push(...drillLines(summary));
   lines.push(...renderGateTable(gates, style, runVerdict(summary, gates)));
@@ -89,6 +90,23 @@ function resourceLines(summary: RunSummary): string[] {
   for (const [name, t] of entries) if (t.oomKills > 0) lines.push(`  ${name}: ${t.oomKills} OOM kill(s)`);
   if (summary.collectorErrors.length > 0) lines.push(`  collector problems: ${summary.collectorErrors.slice(0, 3).join('; ')}${summary.collectorErrors.length > 3 ? ` (+${summary.collectorErrors.length - 3} more)` : ''}`);
   if (summary.generator.saturatedSeconds >= MIN_SATURATED_S) lines.push(`  warning: the load generator was saturated for ${summary.generator.saturatedSeconds.toFixed(1)} s: ${summary.generator.saturatedReason}`);
+  return lines;
+}
+
+/** Each capacity search: the levels it judged and the knee, the figure capacity planning starts from. */
+function searchLines(summary: RunSummary): string[] {
+  const lines: string[] = [];
+  for (const search of summary.capacitySearch ?? []) {
+    const slo = search.slo === null ? '' : ` (SLO ${[...search.slo.latency.map((l) => `${l.metric} ≤ ${l.maxMs} ms`), `errors ≤ ${percent(search.slo.maxErrorRate)}`].join(', ')})`;
+    lines.push('', `capacity search ${search.phase}${slo}:`);
+    for (const level of search.levels) {
+      const p99 = level.p99 === null ? '–' : `${ms(level.p99)} ms`;
+      lines.push(`  ${level.passed ? 'held' : 'FAIL'}  ${String(level.rate).padStart(8)}/s  ${level.stage.padEnd(6)}  achieved ${level.achievedRps}/s  p99 ${p99}${level.reason ? `  — ${level.reason}` : ''}`);
+    }
+    const knee = search.kneeRps === null ? 'no level met the SLO' : `${search.kneeRps}/s`;
+    const above = search.failedRps === null ? ' (every level held: the knee is higher)' : `, first failure at ${search.failedRps}/s`;
+    lines.push(`  knee: ${knee}${search.kneeRps === null ? '' : above}${search.finished ? '' : ' — the search was cut short'}`);
+  }
   return lines;
 }
 

@@ -1,5 +1,5 @@
 import type { Outcome } from '../scenarios/outcome.js';
-import type { FaultRecord, OutageRecord } from '../scenarios/results/results-format.js';
+import type { FaultRecord, OutageRecord, SearchLevelRecord, SearchResultRecord } from '../scenarios/results/results-format.js';
 import type { TargetResourceSummary } from './resource-summary.js';
 
 // The run summary's shape: what the terminal summary, the summary JSON and the thresholds read.
@@ -80,4 +80,18 @@ export interface RunSummary {
   outages: Array<Omit<OutageRecord, 'type'>>;
   /** Collector problems recorded during the run (messages, first occurrence each). */
   collectorErrors: string[];
+  /** Each capacity-search phase: the levels it held and judged, and the knee it found. Absent without one. */
+  capacitySearch?: CapacitySearchSummary[];
+}
+
+export interface CapacitySearchSummary {
+  phase: string;
+  /** The highest rate that met the SLO, per second; null when none did (or the search was cut short). */
+  kneeRps: number | null;
+  /** The lowest rate that failed; null when every level held. */
+  failedRps: number | null;
+  /** False when the run stopped before the search ended: the knee is then a lower bound at best. */
+  finished: boolean;
+  slo: SearchResultRecord['slo'] | null;
+  levels: Array<Omit<SearchLevelRecord, 'type' | 'phase'>>;
 }

@@ -3,6 +3,7 @@ import { readEncodedBuckets } from '../scenarios/results/histogram-decode.js';
 import type { Results } from '../scenarios/results/results-reader.js';
 import type { FaultRecord, OutageRecord, ResourceRecord } from '../scenarios/results/results-format.js';
 import { summariseResources } from './resource-summary.js';
+import { SearchAccumulator } from './search-summary.js';
 import type { RunSummary } from './summary-types.js';
 import { IterationAccumulator, TrafficAccumulator, decodeStepRecord, round } from './traffic-accumulators.js';
 
@@ -21,6 +22,7 @@ export function summarise(results: Results): RunSummary {
   const faults: RunSummary['faults'] = [];
   const outages: RunSummary['outages'] = [];
   const collectorErrors: string[] = [];
+  const searches = new SearchAccumulator();
   let status: RunSummary['status'] | undefined;
   let firstPhaseStartS: number | undefined;
   let lastStepInterval: Interval | undefined;
@@ -92,6 +94,10 @@ export function summarise(results: Results): RunSummary {
       case 'event':
         if (record.source?.startsWith('collector') === true && record.level !== 'info') collectorErrors.push(`${record.source}: ${record.message}`);
         break;
+      case 'search-level':
+      case 'search-result':
+        searches.add(record);
+        break;
       case 'end':
         status = record.status;
         break;
@@ -135,6 +141,7 @@ export function summarise(results: Results): RunSummary {
     faults,
     outages,
     collectorErrors,
+    ...searches.summary(),
   };
 }
 

@@ -136,7 +136,8 @@ export type PhaseSpec =
   | ConstantArrivalRatePhase
   | RampingArrivalRatePhase
   | ConstantVusPhase
-  | RampingVusPhase;
+  | RampingVusPhase
+  | CapacitySearchPhase;
 
 interface PhaseBase {
   name: string;
@@ -169,10 +170,37 @@ export interface RampingVusPhase extends PhaseBase {
   to: number;
 }
 
+/**
+ * Open model, searching: holds one arrival rate after another (`from` upward by `step` or `factor`,
+ * then `refine` bisections between the last level that held and the first that did not) and
+ * records the highest rate at which the SLO held — the knee. `durationMs` is the longest it can
+ * take; it ends sooner once a level fails.
+ */
+export interface CapacitySearchPhase extends PhaseBase {
+  executor: 'capacity-search';
+  from: number;
+  to: number;
+  /** The ladder: each level `step` above the last, or `factor` times it. */
+  ladder: { kind: 'step'; step: number } | { kind: 'factor'; factor: number };
+  /** How long each level is held; its first `warmupMs` are not judged. */
+  levelMs: number;
+  warmupMs: number;
+  refine: number;
+  slo: SearchSlo;
+  maxInFlight: number;
+}
+
+/** What a level must meet to hold: latency percentiles (ms, from due time) and an error ratio. */
+export interface SearchSlo {
+  latency: Array<{ metric: string; percentile: number; maxMs: number }>;
+  maxErrorRate: number;
+}
+
 export type ExecutorName = PhaseSpec['executor'];
 export const EXECUTOR_NAMES: readonly ExecutorName[] = [
   'constant-arrival-rate',
   'ramping-arrival-rate',
   'constant-vus',
   'ramping-vus',
+  'capacity-search',
 ];

@@ -146,6 +146,9 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
           setVus: (vus) => recorder.setVus(index, vus),
           stopping: () => stopping,
           stopRequested,
+          watchRequests: (watch) => recorder.watchRequests(index, watch),
+          record: (record) => recorder.append([record]),
+          nowS: () => clock.nowS(),
         };
         recorder.phaseStarted(index);
         await createExecutor(phase).run(context);

@@ -1,6 +1,6 @@
 import type { FailingWindow, GateVerdict } from '../gates/gate-types.js';
 import type { ReplicaResourceSummary, ResourceStats, TargetResourceSummary } from '../resource-summary.js';
-import type { IterationSummary, LatencySummary, PhaseSummary, RunSummary, TrafficSummary } from '../summary-types.js';
+import type { CapacitySearchSummary, IterationSummary, LatencySummary, PhaseSummary, RunSummary, TrafficSummary } from '../summary-types.js';
 import type { DropReason, Outcome } from '../../scenarios/outcome.js';
 import { SUMMARY_SCHEMA, SUMMARY_SCHEMA_VERSION, type SummaryDocument } from './summary-document.js';
 
@@ -278,7 +278,49 @@ const documentProperties: PropertiesOf<SummaryDocument> = {
   outages: { description: 'Stretches when clients were not served, in time order. Empty when there were none.', type: 'array', items: outage },
   collectorErrors: texts('Problems the resource collectors reported (first occurrence of each message, prefixed with the collector). Non-empty means the resource figures may have gaps.'),
   gates: { description: 'Every gate\'s verdict, in the order they were given. Empty when the run had no gates.', type: 'array', items: gate },
+  capacitySearch: { description: 'Each capacity-search phase, in the order they ran. Absent when the run had none.', type: 'array', items: capacitySearch() },
 };
+
+function capacitySearch(): JsonSchema {
+  const level = object<CapacitySearchSummary['levels'][number]>('One level of the search, judged over the requests due after its warm-up, wherever they completed.', {
+    t: nonNegative('When the level was judged, seconds on the run clock.'),
+    rate: nonNegative('The arrival rate offered, per second.'),
+    stage: { description: '"climb" while going up the ladder, "refine" while bisecting between the last level that held and the first that failed.', enum: ['climb', 'refine'] },
+    from: nonNegative('Start of the judged window, seconds on the run clock.'),
+    to: nonNegative('End of the judged window, seconds on the run clock.'),
+    requests: count('Requests due in the window that completed.'),
+    errors: count('Of those, requests that failed.'),
+    dropped: count('Iterations due in the window that could not start (in-flight bound).'),
+    unfinished: count('Iterations due in the window still running when it was judged; counted as slower than the settle time.'),
+    achievedRps: nonNegative('Iterations completed per second of the window.'),
+    p50: nullableNumber('Median latency from due time, ms; null without requests.'),
+    p99: nullableNumber('99th percentile latency from due time, ms; null without requests.'),
+    latency: map('The SLO\'s own percentiles (ms), keyed by name ("p99").', { description: 'The percentile, ms; null when no request of the level completed.', type: ['number', 'null'] }),
+    passed: flag('Whether the level met the SLO: percentiles and error ratio within it, nothing dropped, at least 95% of the offered rate completed.'),
+    reason: text('Why the level failed, in words; absent when it held.'),
+  }, ['reason']);
+  return object<CapacitySearchSummary>('One capacity search: the highest arrival rate at which the SLO held (the knee) for the configuration under test.', {
+    phase: text('The capacity-search phase.'),
+    kneeRps: nullableNumber('The highest rate that met the SLO, per second; null when no level did.'),
+    failedRps: nullableNumber('The lowest rate that failed, per second; null when every level held (the knee is then at least the highest rate tried).'),
+    finished: flag('False when the run stopped before the search ended: the knee is then the highest level that held so far.'),
+    slo: {
+      description: 'The SLO each level was held to; null when the search did not finish.',
+      oneOf: [
+        { type: 'null' },
+        object<NonNullable<CapacitySearchSummary['slo']>>('Latency limits and the error ratio.', {
+          latency: {
+            description: 'Latency limits, from due time.',
+            type: 'array',
+            items: object<NonNullable<CapacitySearchSummary['slo']>['latency'][number]>('One percentile limit.', { metric: text('The percentile, e.g. "p99".'), maxMs: nonNegative('Its limit, ms.') }),
+          },
+          maxErrorRate: ratio('Highest share of failed requests.'),
+        }),
+      ],
+    },
+    levels: { description: 'Every level judged, in the order they ran.', type: 'array', items: level },
+  });
+}
 
 export const SUMMARY_JSON_SCHEMA: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -286,5 +328,6 @@ export const SUMMARY_JSON_SCHEMA: JsonSchema = {
   ...object<SummaryDocument>(
     'The summary of one load-test run as written by --summary-json: traffic, latency, errors, resources, faults and the gates\' verdicts. Latencies are milliseconds, rates per second, ratios 0…1, CPU in cores, memory in bytes, times "on the run clock" in seconds since startedAt.',
     documentProperties,
+    ['capacitySearch'],
   ),
 };

@@ -13,6 +13,8 @@ export function runArrivalSchedule(
   durationMs: number,
   offsetMs: (iteration: number) => number,
   maxInFlight: number,
+  /** Checked on every tick: returning false ends the schedule early. */
+  keepGoing: () => boolean = () => true,
 ): Promise<void> {
   return new Promise((resolve) => {
     let next = 0;
@@ -23,7 +25,7 @@ export function runArrivalSchedule(
       resolve();
     });
     const tick = (): void => {
-      if (context.stopping()) return resolve();
+      if (context.stopping() || !keepGoing()) return resolve();
       const elapsed = performance.now() - context.startMs;
       while (dueOffset <= elapsed && dueOffset < durationMs) {
         if (context.inFlight() >= maxInFlight) context.dropped('max_in_flight');

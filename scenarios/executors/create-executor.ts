@@ -1,4 +1,5 @@
 import type { PhaseSpec } from '../model.js';
+import { CapacitySearch } from './capacity-search.js';
 import { ConstantArrivalRate } from './constant-arrival-rate.js';
 import { ConstantVus } from './constant-vus.js';
 import type { Executor } from './phase-context.js';
@@ -15,6 +16,8 @@ export function createExecutor(phase: PhaseSpec): Executor {
       return new ConstantVus(phase);
     case 'ramping-vus':
       return new RampingVus(phase);
+    case 'capacity-search':
+      return new CapacitySearch(phase);
   }
 }
 
@@ -29,5 +32,15 @@ export function phaseParams(phase: PhaseSpec): Record<string, number> {
       return { vus: phase.vus };
     case 'ramping-vus':
       return { from: phase.from, to: phase.to };
+    case 'capacity-search':
+      return {
+        from: phase.from,
+        to: phase.to,
+        ...(phase.ladder.kind === 'step' ? { step: phase.ladder.step } : { factor: phase.ladder.factor }),
+        levelS: phase.levelMs / 1000,
+        warmupS: phase.warmupMs / 1000,
+        refine: phase.refine,
+        maxInFlight: phase.maxInFlight,
+      };
   }
 }

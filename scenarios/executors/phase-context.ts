@@ -1,5 +1,6 @@
 import type { IterationStatus } from '../metrics-sink.js';
 import type { DropReason } from '../outcome.js';
+import type { SearchLevelRecord, SearchResultRecord } from '../results/results-format.js';
 
 /** What starting one iteration came to: how it ended, or that its data ran out so it never began. */
 export type LaunchResult = IterationStatus | 'exhausted';
@@ -22,6 +23,12 @@ export interface PhaseContext {
   stopping(): boolean;
   /** Resolves when the run is asked to stop, so executors can cut their waits short. */
   readonly stopRequested: Promise<void>;
+  /** Every request of this phase as it completes: latency from due time (µs) and success. Returns the unsubscribe. */
+  watchRequests(watch: (latencyUs: number, ok: boolean) => void): () => void;
+  /** Writes what the executor found (a capacity search's levels and result) to the results stream. */
+  record(record: SearchLevelRecord | SearchResultRecord): void;
+  /** Seconds on the run clock, for the records. */
+  nowS(): number;
 }
 
 /** One load model. `run` returns when the phase's schedule is over; started iterations may go on. */

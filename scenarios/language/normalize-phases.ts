@@ -7,6 +7,7 @@ import { EXECUTOR_NAMES } from '../model.js';
 import type { IssueCollector } from './issue-collector.js';
 import { asRecord, durationAt, integerOr, parseAt, type RawObject } from './normalize-fields.js';
 import { parseRate } from './rate.js';
+import { normalizeCapacitySearch } from './normalize-capacity-search.js';
 import { formatPath, type ValuePath } from './value-path.js';
 
 export const DEFAULT_MAX_IN_FLIGHT = 1000;
@@ -58,5 +59,7 @@ function normalizePhase(phase: RawObject, name: string, path: ValuePath, issues:
       if (phase.from === 0 && phase.to === 0) issues.addUnlessReported(path, 'from and to are both 0: this phase would run no virtual users');
       return spec;
     }
+    case 'capacity-search':
+      return normalizeCapacitySearch(phase, name, path, issues, rate, maxInFlight);
   }
 }

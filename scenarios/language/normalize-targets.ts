@@ -3,9 +3,11 @@
 // kind uses instead, parses Kubernetes quantities and fills defaults.
 
 import { resolve } from 'node:path';
+import { targetUrlReferences } from '../../fixtures/launcher/replica-templates.js';
 import type { CommandTargetSpec, RaftTargetSpec, ResourceSpec, TargetSpec } from '../environment-model.js';
 import { formatDuration } from './duration.js';
 import type { IssueCollector } from './issue-collector.js';
+import { didYouMean } from './nearest-key.js';
 import { asRecord, checkTemplateAt, durationAt, integerOr, isRecord, parseAt, textMapAt, type RawObject } from './normalize-fields.js';
 import { parseCpu, parseMemory } from './quantity.js';
 import { isRole } from './replica-selector.js';
@@ -48,15 +50,46 @@ export function targetNameProblem(name: string): string | undefined {
 
 export function normalizeTargets(raw: unknown, baseDir: string, issues: IssueCollector): Record<string, TargetSpec> {
   const targets: Record<string, TargetSpec> = {};
-  for (const [name, value] of Object.entries(asRecord(raw))) {
+  const declared = Object.keys(asRecord(raw));
+  for (const [index, [name, value]] of Object.entries(asRecord(raw)).entries()) {
     const path: ValuePath = ['targets', name];
     const problem = targetNameProblem(name);
     if (problem) issues.addUnlessReported(path, problem, 'key');
     if (!isRecord(value)) continue; // reported by the schema
     const spec = normalizeTarget(name, value, path, baseDir, issues);
     if (spec) targets[name] = spec;
+    if (spec?.kind === 'command') checkUrlReferences(spec, value, path, declared.slice(0, index), declared, issues);
   }
   return targets;
+}
+
+/**
+ * `{{urls.<target>}}` must name a target declared above this one: targets launch in declaration
+ * order, and a reference to one that is not up yet would otherwise surface only as a failed launch.
+ */
+function checkUrlReferences(spec: CommandTargetSpec, raw: RawObject, path: ValuePath, before: string[], declared: string[], issues: IssueCollector): void {
+  const places: Array<[ValuePath, string]> = [
+    ...spec.command.map((part, index): [ValuePath, string] => [[...path, 'command', index], part]),
+    ...Object.entries(spec.env).map(([key, value]): [ValuePath, string] => [[...path, 'env', key], value]),
+  ];
+  if (spec.ready !== undefined) places.push([[...path, 'ready'], spec.ready]);
+  for (const [at, text] of places) {
+    for (const name of targetUrlReferences(text)) {
+      if (before.includes(name)) continue;
+      let message: string;
+      if (name === spec.name) message = `{{urls.${name}}} names this target itself; a target can be told only where the targets declared above it listen`;
+      else if (declared.includes(name)) {
+        message = `{{urls.${name}}} names a target declared after "${spec.name}"; targets start in declaration order, so move "${name}" above "${spec.name}"`;
+      } else {
+        const known = before.length > 0 ? `targets declared above it: ${before.join(', ')}` : 'no target is declared above it';
+        message = `{{urls.${name}}} names no target under targets: (${known})${didYouMean(name, before)}`;
+      }
+      issues.addUnlessReported(at, message);
+    }
+  }
+  if (typeof raw.url === 'string' && targetUrlReferences(raw.url).length > 0) {
+    issues.addUnlessReported([...path, 'url'], '{{urls.<target>}} is filled in command, env and ready; url is where this target itself is reached');
+  }
 }
 
 function normalizeTarget(name: string, raw: RawObject, path: ValuePath, baseDir: string, issues: IssueCollector): TargetSpec | undefined {

@@ -26,6 +26,8 @@ export interface IntervalSnapshot {
   phase: string | undefined;
 }
 
+export type RequestWatcher = (latencyUs: number, ok: boolean) => void;
+
 export interface RecorderOptions {
   clock: RunClock;
   writer: ResultsWriter;
@@ -59,6 +61,7 @@ export class Recorder implements MetricsSink {
   #totalErrors = 0;
   #currentPhase: number | undefined;
   #stopped = false;
+  readonly #requestWatchers = new Map<number, Set<RequestWatcher>>();
   /** After the end record nothing more is written: an aborted run's stragglers are dropped. */
   #ended = false;
 
@@ -90,6 +93,19 @@ export class Recorder implements MetricsSink {
     if (outcome !== 'ok') this.#totalErrors++;
     this.#steps.record(phase, step, outcome, latencyUs, serviceUs, bytesIn, bytesOut, detail);
     this.#availability.request(this.#clock.nowS() - latencyUs / 1e6, outcome === 'ok');
+    const watchers = this.#requestWatchers.get(phase);
+    if (watchers !== undefined) for (const watch of watchers) watch(latencyUs, outcome === 'ok');
+  }
+
+  /**
+   * Tells `watch` about every request of a phase as it completes (latency from due time, and
+   * whether it succeeded): what a searching executor judges its levels by. Returns the unsubscribe.
+   */
+  watchRequests(phase: number, watch: RequestWatcher): () => void {
+    let watchers = this.#requestWatchers.get(phase);
+    if (watchers === undefined) this.#requestWatchers.set(phase, (watchers = new Set()));
+    watchers.add(watch);
+    return () => watchers.delete(watch);
   }
 
   iterationStarted(phase: number, lagUs: number): void {

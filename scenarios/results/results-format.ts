@@ -206,6 +206,50 @@ export interface OutageRecord {
   afterFault?: string;
 }
 
+/**
+ * One level of a capacity search, judged: the requests due in [from, to) (the level after its
+ * warm-up), wherever they completed, against the search's SLO.
+ */
+export interface SearchLevelRecord {
+  type: 'search-level';
+  t: number;
+  phase: string;
+  /** The arrival rate offered, per second. */
+  rate: number;
+  /** 'climb' while going up the ladder, 'refine' while bisecting. */
+  stage: 'climb' | 'refine';
+  from: number;
+  to: number;
+  requests: number;
+  errors: number;
+  /** Iterations due in the window that could not start (in-flight bound). */
+  dropped: number;
+  /** Iterations due in the window still running when it was judged: counted as too slow. */
+  unfinished: number;
+  /** Iterations completed per second of the window. */
+  achievedRps: number;
+  /** Latency from due time, ms, over the window's requests. */
+  p50: number | null;
+  p99: number | null;
+  /** The SLO's own percentiles, by name ("p99": 212.5). */
+  latency: Record<string, number | null>;
+  passed: boolean;
+  /** Why it failed, in words; absent when it held. */
+  reason?: string;
+}
+
+/** The outcome of a capacity search: the highest rate that held (the knee), or null when none did. */
+export interface SearchResultRecord {
+  type: 'search-result';
+  t: number;
+  phase: string;
+  kneeRps: number | null;
+  /** The lowest rate that failed, null when every level held (the knee is above `to`). */
+  failedRps: number | null;
+  slo: { latency: Array<{ metric: string; maxMs: number }>; maxErrorRate: number };
+  levels: number;
+}
+
 export interface EndRecord {
   type: 'end';
   t: number;
@@ -227,6 +271,8 @@ export type ResultRecord =
   | HostRecord
   | FaultRecord
   | OutageRecord
+  | SearchLevelRecord
+  | SearchResultRecord
   | EndRecord;
 
 export type BodyRecord = Exclude<ResultRecord, HeaderRecord>;

@@ -1,11 +1,12 @@
 // Child-process HTTP target for tests. Started by test-server.ts via fork(); reports its port over IPC.
-// Options arrive as JSON in argv[2]: { stallMs?, stallEveryMs?, delayMs? }.
+// Options arrive as JSON in argv[2]: { stallMs?, stallEveryMs?, delayMs?, cpuMs? }.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 interface ServerOptions {
   stallMs?: number;
   stallEveryMs?: number;
   delayMs?: number;
+  cpuMs?: number;
 }
 
 const options: ServerOptions = JSON.parse(process.argv[2] ?? '{}') as ServerOptions;
@@ -13,6 +14,8 @@ const delayMs = options.delayMs ?? 0;
 let nextOrderId = 1;
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain'): void {
+  // A known CPU cost per request on one thread: the server's capacity is 1000 / cpuMs per second.
+  if (options.cpuMs !== undefined) for (const until = performance.now() + options.cpuMs; performance.now() < until; );
   const write = (): void => {
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);

@@ -10,6 +10,8 @@ export interface TestServerOptions {
   stallEveryMs?: number;
   /** Delay added (setTimeout) before every response. */
   delayMs?: number;
+  /** CPU burnt (a busy loop on the one event loop) per request: capacity ≈ 1000 / cpuMs per second. */
+  cpuMs?: number;
 }
 
 export interface TestServer {

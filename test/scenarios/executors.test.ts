@@ -37,6 +37,9 @@ function recordingContext(iterationMs: number) {
     setVus: (n) => vus.push(n),
     stopping: () => stopping,
     stopRequested,
+    watchRequests: () => () => undefined,
+    record: () => undefined,
+    nowS: () => (performance.now() - context.startMs) / 1000,
   };
   return {
     context,

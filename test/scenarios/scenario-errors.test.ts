@@ -137,9 +137,9 @@ ${ONE_PHASE}`);
     assert.deepEqual(await issuesOf(yaml), [
       '8:5: phases[1]: constant-arrival-rate needs "rate"',
       '9:5: phases[2]: ramping-vus needs "from"',
-      '10:17: phases[3].executor: unknown executor "constnt-vus"; did you mean "constant-vus"? (expected one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus)',
+      '10:17: phases[3].executor: unknown executor "constnt-vus"; did you mean "constant-vus"? (expected one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, capacity-search)',
       '11:5: phases[4]: missing required key "executor"',
-      '12:17: phases[5].executor: expected one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, got 7',
+      '12:17: phases[5].executor: expected one of constant-arrival-rate, ramping-arrival-rate, constant-vus, ramping-vus, capacity-search, got 7',
     ]);
   });
 
