@@ -9,6 +9,7 @@ import { clusterCommand } from './cluster.js';
 import { gateCommand } from './gate.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { initCommand } from './init.js';
+import { recommendCommand } from './recommend.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
@@ -20,7 +21,7 @@ const program = new Command('loadtest')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
+for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), recommendCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

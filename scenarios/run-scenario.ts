@@ -271,6 +271,7 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
       target: redactSecrets(scenario.target || (scenario.targetRef ?? '')),
       thresholds: scenario.thresholds,
       ...(scenario.abortOnFail.length > 0 ? { abortOnFail: scenario.abortOnFail.map((rule) => rule.expression) } : {}),
+      ...(scenario.targetRef === undefined ? {} : { targetRef: scenario.targetRef }),
     },
     flows: scenario.flows.map((flow) => ({ name: flow.name, weight: flow.weight, steps: requestStepNames(flow.steps) })),
     phases,

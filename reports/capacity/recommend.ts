@@ -136,7 +136,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
     if (sampledStep.rpsPerReplica < plannedRpsPerReplica) note('medium', `CPU samples were taken below the planned load (${fmt(sampledStep.rpsPerReplica)} of ${fmt(plannedRpsPerReplica)} req/s per replica)`);
     if (values.length < 10) note('low', `only ${values.length} CPU samples at the planned load`);
     else if (values.length < 30) note('medium', `${values.length} CPU samples at the planned load`);
-    if ((sampledStep.throttledPct ?? 0) > 1) note('medium', `CPU was throttled in ${sampledStep.throttledPct}% of periods at that step: usage understates demand`);
+    if ((sampledStep.throttledPct ?? 0) > 1) note('medium', `CPU was throttled in ${(sampledStep.throttledPct ?? 0).toFixed(1)}% of periods at that step: usage understates demand`);
   } else if (evidence.cpuModel !== undefined) {
     const m = evidence.cpuModel;
     cpuAtPlanned = m.coresPerRps * plannedRpsPerReplica + m.idleCores;

@@ -31,8 +31,11 @@ export interface HeaderRecord {
   tool: { name: string; version: string };
   /** 'scenario' for `loadtest run`, 'bench' for `loadtest bench`. */
   mode: 'scenario' | 'bench';
-  /** `thresholds`: every threshold the run is judged by; `abortOnFail`: those that stop it when they fail. */
-  scenario: { name: string; file: string; target: string; thresholds: string[]; abortOnFail?: string[] };
+  /**
+   * `thresholds`: every threshold the run is judged by; `abortOnFail`: those that stop it when they
+   * fail; `targetRef`: the launched target the load went to, when `target:` named one.
+   */
+  scenario: { name: string; file: string; target: string; thresholds: string[]; abortOnFail?: string[]; targetRef?: string };
   /** The scenario's flows and their request steps in order, so reports can group steps by flow. */
   flows?: Array<{ name: string; weight: number; steps: string[] }>;
   phases: PhasePlan[];
