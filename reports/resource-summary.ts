@@ -3,6 +3,7 @@
 // (replica, interval) samples, i.e. per replica, because requests and limits are set per container;
 // the target's total is given beside them for cost-per-request questions.
 import type { ResourceRecord } from '../scenarios/results/results-format.js';
+import { nearestRankPercentile } from './percentile.js';
 
 export interface ResourceStats {
   avg: number | null;
@@ -61,18 +62,23 @@ function replicaSummary(records: readonly ResourceRecord[]): ReplicaResourceSumm
   const cpu = records.filter((r) => r.cpuCores !== null);
   const weight = cpu.reduce((sum, r) => sum + r.dur, 0);
   const memory = records.map((r) => r.workingSetBytes).filter((v): v is number => v !== null);
-  const periods = records.reduce((sum, r) => sum + (r.cpuPeriods ?? 0), 0);
-  const throttled = records.reduce((sum, r) => sum + (r.cpuThrottledPeriods ?? 0), 0);
-  const knowsThrottling = records.some((r) => r.cpuPeriods !== null);
   return {
     cpu: {
       avg: weight > 0 ? round(cpu.reduce((sum, r) => sum + (r.cpuCores as number) * r.dur, 0) / weight, 4) : null,
       p95: percentile(cpu.map((r) => r.cpuCores as number), 95, 4),
       max: cpu.length > 0 ? round(Math.max(...cpu.map((r) => r.cpuCores as number)), 4) : null,
     },
-    throttledPct: !knowsThrottling ? null : periods > 0 ? round((100 * throttled) / periods, 2) : 0,
+    throttledPct: throttledPct(records),
     memory: { p95: percentile(memory, 95, 0), max: memory.length > 0 ? Math.max(...memory) : null },
   };
+}
+
+/** Share of CFS periods throttled over the records, percent; null when no record's source knows. */
+export function throttledPct(records: readonly ResourceRecord[]): number | null {
+  if (!records.some((r) => r.cpuPeriods !== null)) return null;
+  const periods = records.reduce((sum, r) => sum + (r.cpuPeriods ?? 0), 0);
+  const throttled = records.reduce((sum, r) => sum + (r.cpuThrottledPeriods ?? 0), 0);
+  return periods > 0 ? round((100 * throttled) / periods, 2) : 0;
 }
 
 /** Intervals are aligned by their start second: replicas sampled on one tick land together. */
@@ -84,12 +90,9 @@ function totalCpu(records: readonly ResourceRecord[]): { avg: number | null; max
   return { avg: round(values.reduce((a, b) => a + b, 0) / values.length, 4), max: round(Math.max(...values), 4) };
 }
 
-/** Nearest-rank percentile, as Prometheus and most rightsizing tools state theirs. */
 function percentile(values: number[], p: number, digits: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return round(sorted[rank - 1] as number, digits);
+  const value = nearestRankPercentile(values, p);
+  return value === null ? null : round(value, digits);
 }
 
 function round(value: number, digits: number): number {

@@ -1,3 +1,4 @@
+import { parseThreshold } from '../../scenarios/language/threshold-expression.js';
 import { addBucketsInto } from '../../scenarios/results/histogram-decode.js';
 import { newHistogram } from '../../scenarios/results/histogram.js';
 import type { Histogram } from '../../scenarios/results/histogram.js';
@@ -92,10 +93,10 @@ function correlationCandidates(targets: ReturnType<typeof resourceTimeline>, cou
 function p99SloOf(thresholds: readonly string[]): number | undefined {
   let slo: number | undefined;
   for (const text of thresholds) {
-    const match = /^\s*p99\s*(<=|<)\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$/.exec(text);
-    if (!match) continue;
-    const ms = Number(match[2]) * (match[3] === 's' ? 1000 : 1);
-    slo = slo === undefined ? ms : Math.min(slo, ms);
+    const threshold = parseThreshold(text);
+    const wholeRunP99 = threshold.metric === 'p99' && threshold.scope === undefined && threshold.windowS === undefined;
+    if (!wholeRunP99 || (threshold.op !== '<' && threshold.op !== '<=')) continue;
+    slo = slo === undefined ? threshold.value : Math.min(slo, threshold.value);
   }
   return slo;
 }

@@ -1,5 +1,6 @@
 import type { Results } from '../../scenarios/results/results-reader.js';
 import type { ResourceRecord } from '../../scenarios/results/results-format.js';
+import { throttledPct } from '../resource-summary.js';
 import type { RunSummary } from '../summary-types.js';
 import type { LoadStepUsage, TargetEvidence } from './recommendation-types.js';
 import type { UsageSample } from './usage-sample.js';
@@ -44,14 +45,7 @@ function replicaCount(results: Results, target: string): number {
 
 function stepUsage(rpsPerReplica: number, records: readonly ResourceRecord[]): LoadStepUsage {
   const samples: UsageSample[] = records.map((r) => ({ replica: r.replica, cpuCores: r.cpuCores, workingSetBytes: r.workingSetBytes }));
-  let periods = 0;
-  let throttled = 0;
-  for (const r of records) {
-    if (r.cpuPeriods === null || r.cpuThrottledPeriods === null) continue;
-    periods += r.cpuPeriods;
-    throttled += r.cpuThrottledPeriods;
-  }
-  return { rpsPerReplica, samples, throttledPct: periods > 0 ? (throttled / periods) * 100 : null };
+  return { rpsPerReplica, samples, throttledPct: throttledPct(records) };
 }
 
 /** The target a search drove: the scenario's launched target when it names one, else the only launched target. */

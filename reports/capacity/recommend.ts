@@ -34,7 +34,7 @@
 //    when the fit has a peak, otherwise the cap. A tier that does not scale gets min = max: an HPA
 //    cannot help it.
 import { explainDifference } from './explain-difference.js';
-import { mean, nearestRankPercentile } from './percentile.js';
+import { mean, nearestRankPercentile } from '../percentile.js';
 import { cpuQuantity, formatCores, formatMebibytes, memoryQuantity, roundCpuCoresUp, roundMemoryBytesUp } from './quantity.js';
 import { referenceRecommendations } from './reference-recommenders.js';
 import type {
@@ -220,10 +220,6 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
 }
 
 /** All targets of a plan, by name. */
-export function recommendTargets(plan: PlanInputs, targets: readonly TargetEvidence[], options: RecommendOptions = {}): Record<string, TargetRecommendation> {
-  return Object.fromEntries(targets.map((t) => [t.name, recommendTarget(plan, t, options)]));
-}
-
 function scalingSummary(fit: UslFit): TargetRecommendation['scaling'] {
   return { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, peakReplicas: fit.peakReplicas, rSquared: fit.rSquared, verdict: scalingVerdict(fit) };
 }

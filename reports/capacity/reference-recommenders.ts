@@ -16,7 +16,7 @@
 // weighs CPU samples by the request; here the exact nearest-rank percentile with equal weights is used,
 // which can sit up to one bucket below what VPA reports. VPA sets requests only (limits keep their
 // existing ratio to the request), so no limit is given for it.
-import { interpolatedPercentile, nearestRankPercentile } from './percentile.js';
+import { interpolatedPercentile, nearestRankPercentile } from '../percentile.js';
 import { MEBIBYTE } from './quantity.js';
 import { cpuValues, memoryPeaksByReplica, memoryValues, type UsageSample } from './usage-sample.js';
 

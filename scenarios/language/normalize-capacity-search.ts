@@ -3,10 +3,9 @@
 // bisection), so the header and the fault timeline can plan around it; it ends sooner.
 
 import type { CapacitySearchPhase, SearchSlo } from '../model.js';
-import { parseDuration } from './duration.js';
 import type { IssueCollector } from './issue-collector.js';
 import { durationAt, integerOr, type RawObject } from './normalize-fields.js';
-import { LATENCY_METRICS, parseThreshold } from './threshold-expression.js';
+import { ERROR_RATIO_HINT, LATENCY_METRICS, parseRatio } from './threshold-expression.js';
 import type { ValuePath } from './value-path.js';
 import { searchLevels } from '../executors/search-ladder.js';
 
@@ -41,16 +40,14 @@ function normalizeSlo(raw: unknown, path: ValuePath, issues: IssueCollector): Se
   const slo: SearchSlo = { latency: [], maxErrorRate: DEFAULT_MAX_ERROR_RATE };
   if (typeof raw !== 'object' || raw === null) return slo;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    // The same words as thresholds: "errors: 0.1%" reads as the threshold "errors<=0.1%".
-    try {
-      if (key === 'errors') {
-        slo.maxErrorRate = parseThreshold(`errors<=${String(value)}`).value;
-      } else if ((LATENCY_METRICS as readonly string[]).includes(key)) {
-        slo.latency.push({ metric: key, percentile: Number(key.slice(1)), maxMs: parseDuration(value as string | number) });
-      }
-    } catch (error) {
-      const reason = (error as Error).message.replace(/^threshold "[^"]*", column \d+: /, '');
-      issues.addUnlessReported([...path, key], reason);
+    // The same words as thresholds: "errors: 0.1%" as in "errors<0.1%", latencies as durations.
+    if (key === 'errors') {
+      const ratio = parseRatio(String(value));
+      if (ratio === null) issues.addUnlessReported([...path, key], `errors needs ${ERROR_RATIO_HINT}, got ${JSON.stringify(String(value))}`);
+      else slo.maxErrorRate = ratio;
+    } else if ((LATENCY_METRICS as readonly string[]).includes(key)) {
+      const maxMs = durationAt(issues, [...path, key], value, true);
+      if (maxMs !== undefined) slo.latency.push({ metric: key, percentile: Number(key.slice(1)), maxMs });
     }
   }
   return slo;

@@ -13,8 +13,6 @@ import { parseRate, RATE_HINT } from './rate.js';
 export const LATENCY_METRICS = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max', 'mean'] as const;
 export const TRAFFIC_METRICS = [...LATENCY_METRICS, 'errors', 'rps', 'dropped'] as const;
 export const TARGET_METRICS = ['cpu.avg', 'cpu.p95', 'cpu.max', 'throttled', 'memory.p95', 'memory.max', 'oomKills'] as const;
-/** Kept under its old name: the request metrics every scope but target: has. */
-export const THRESHOLD_METRICS = TRAFFIC_METRICS;
 export const THRESHOLD_OPERATORS = ['<', '<=', '>', '>=', '=='] as const;
 export const SCOPE_KINDS = ['step', 'phase', 'flow', 'target'] as const;
 
@@ -191,6 +189,15 @@ function parseWindow(text: string, column: number, scope: ThresholdScope | undef
 
 type ParsedValue = Pick<ThresholdExpression, 'value' | 'unit'>;
 
+export const ERROR_RATIO_HINT = 'a percentage such as 1% or 0.1%, or a fraction from 0 to 1';
+
+/** A share written as a percentage ("0.1%") or a fraction ("0.001"), as a ratio 0…1; null when it is neither. */
+export function parseRatio(text: string): number | null {
+  const percent = PERCENT.exec(text.trim());
+  const ratio = percent ? Number(percent[1]) / 100 : NUMBER.test(text.trim()) ? Number(text.trim()) : NaN;
+  return ratio >= 0 && ratio <= 1 ? ratio : null;
+}
+
 const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
 const NUMBER = /^\d+(?:\.\d+)?$/;
 
@@ -205,16 +212,10 @@ function parseValue(metric: ThresholdMetric, text: string, column: number, fail:
   }
   const percent = PERCENT.exec(text);
   switch (metric) {
-    case 'errors': {
-      const ratio = percent ? Number(percent[1]) / 100 : NUMBER.test(text) ? Number(text) : NaN;
-      if (!(ratio >= 0 && ratio <= 1)) bad('a percentage such as 1% or 0.1%, or a fraction from 0 to 1');
-      return { value: ratio, unit: 'ratio' };
-    }
-    case 'throttled': {
-      const ratio = percent ? Number(percent[1]) / 100 : NUMBER.test(text) ? Number(text) : NaN;
-      if (!(ratio >= 0 && ratio <= 1)) bad('a percentage of CFS periods such as 5%, or a fraction from 0 to 1');
-      return { value: ratio, unit: 'ratio' };
-    }
+    case 'errors':
+      return { value: parseRatio(text) ?? bad(ERROR_RATIO_HINT), unit: 'ratio' };
+    case 'throttled':
+      return { value: parseRatio(text) ?? bad('a percentage of CFS periods such as 5%, or a fraction from 0 to 1'), unit: 'ratio' };
     case 'dropped': {
       if (percent) {
         const ratio = Number(percent[1]) / 100;

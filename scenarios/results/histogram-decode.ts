@@ -66,45 +66,9 @@ export function readEncodedBuckets(encoded: string): EncodedBuckets {
   return { encoded, layout: source.layout, indices: collected.indices.slice(0, size), counts: collected.counts.slice(0, size), totalCount };
 }
 
-/** Calls visit(valueUs, count) once per non-empty bucket of an encoded histogram, in increasing value order. `valueUs` is the bucket's lowest equivalent value, which maps back to the same bucket. */
-export function forEachEncodedBucket(encoded: string, visit: (valueUs: number, count: number) => void): void {
-  const source = openEncoded(encoded);
-  const { layout } = source;
-  forEachCountIndex(source, (index, count) => visit(valueFromIndex(layout, index), count));
-}
-
-/** Total count of an encoded histogram without building one. */
-export function encodedTotalCount(encoded: string): number {
-  let total = 0;
-  forEachCountIndex(openEncoded(encoded), (_index, count) => {
-    total += count;
-  });
-  return total;
-}
-
-/** Adds an encoded histogram into `target`: exactly the same counts, total, min and max as `target.add(decodeHistogram(encoded))`. */
-export function addEncodedInto(target: Histogram, encoded: string): void {
-  const source = openEncoded(encoded);
-  if (!addsByIndex(target, source.layout)) {
-    target.add(decodeHistogram(encoded));
-    return;
-  }
-  // Straight from the varints into the target: no copy of the buckets to allocate.
-  let totalCount = 0;
-  let lowestNonZeroIndex: number | undefined;
-  let highestIndex = -1;
-  forEachCountIndex(source, (index, count) => {
-    target.addToCountAtIndex(index, count);
-    totalCount += count;
-    if (lowestNonZeroIndex === undefined && index !== 0) lowestNonZeroIndex = index;
-    highestIndex = index;
-  });
-  finishAdd(target, source.layout, totalCount, lowestNonZeroIndex, highestIndex);
-}
-
 /**
- * Adds buckets read by readEncodedBuckets into `target`, exactly as `target.add(decodeHistogram(buckets.encoded))`.
- * Same paths as addEncodedInto.
+ * Adds buckets read by readEncodedBuckets into `target`, exactly as `target.add(decodeHistogram(buckets.encoded))`:
+ * index by index into a target of the same layout, else by the library's own `add`.
  */
 export function addBucketsInto(target: Histogram, buckets: EncodedBuckets): void {
   const { layout, indices, counts } = buckets;

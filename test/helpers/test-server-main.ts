@@ -1,6 +1,7 @@
 // Child-process HTTP target for tests. Started by test-server.ts via fork(); reports its port over IPC.
 // Options arrive as JSON in argv[2]: { stallMs?, stallEveryMs?, delayMs?, cpuMs? }.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { burnCpu } from '../../fixtures/shop/cpu-burn.js';
 
 interface ServerOptions {
   stallMs?: number;
@@ -15,7 +16,7 @@ let nextOrderId = 1;
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain'): void {
   // A known CPU cost per request on one thread: the server's capacity is 1000 / cpuMs per second.
-  if (options.cpuMs !== undefined) for (const until = performance.now() + options.cpuMs; performance.now() < until; );
+  if (options.cpuMs !== undefined) burnCpu(options.cpuMs);
   const write = (): void => {
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { summarise } from '../../reports/summary.js';
 import { evaluateThresholdGates } from '../../reports/gates/threshold-gates.js';
 import { Recorder } from '../../scenarios/results/recorder.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results/results-format.js';
+import { testHeader } from '../helpers/stream-header.js';
 import { readResults } from '../../scenarios/results/results-reader.js';
 import { ResultsWriter } from '../../scenarios/results/results-writer.js';
 import { RunClock } from '../../scenarios/results/run-clock.js';
@@ -16,21 +16,16 @@ import { RunClock } from '../../scenarios/results/run-clock.js';
 async function recordKnownRun(): Promise<string> {
   const file = join(mkdtempSync(join(tmpdir(), 'loadtest-summary-')), 'results.ndjson');
   const clock = new RunClock();
-  const writer = new ResultsWriter(file, {
-    type: 'header',
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    startEpochMs: clock.startEpochMs,
-    tool: { name: 'loadtest', version: 'test' },
-    mode: 'scenario',
-    scenario: { name: 'known', file: '', target: 'http://127.0.0.1:9', thresholds: [] },
-    phases: [
-      { name: 'warm', executor: 'constant-vus', startS: 0, durationS: 0.2, params: { vus: 1 } },
-      { name: 'peak', executor: 'constant-arrival-rate', startS: 0.2, durationS: 0.2, params: { rate: 10, maxInFlight: 5 } },
-    ],
-    histogram: { unit: 'us', significantDigits: 3 },
-    generator: { hostname: 'h', cpus: 2, node: process.version, pid: process.pid },
-  });
+  const writer = new ResultsWriter(
+    file,
+    testHeader({
+      startEpochMs: clock.startEpochMs,
+      phases: [
+        { name: 'warm', executor: 'constant-vus', startS: 0, durationS: 0.2, params: { vus: 1 } },
+        { name: 'peak', executor: 'constant-arrival-rate', startS: 0.2, durationS: 0.2, params: { rate: 10, maxInFlight: 5 } },
+      ],
+    }),
+  );
   const recorder = new Recorder({ clock, writer, phaseNames: ['warm', 'peak'], intervalMs: 50 });
   recorder.start();
   recorder.phaseStarted(0);

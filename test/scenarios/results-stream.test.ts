@@ -4,23 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMicros } from '../../scenarios/results/histogram.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../scenarios/results/results-format.js';
-import type { HeaderRecord } from '../../scenarios/results/results-format.js';
+import { RESULTS_VERSION } from '../../scenarios/results/results-format.js';
+import { testHeader } from '../helpers/stream-header.js';
 import { ResultsFileError, parseResults, readResults } from '../../scenarios/results/results-reader.js';
 import { ResultsWriter } from '../../scenarios/results/results-writer.js';
 
-const header: HeaderRecord = {
-  type: 'header',
-  format: RESULTS_FORMAT,
-  version: RESULTS_VERSION,
-  startEpochMs: 1_700_000_000_000,
-  tool: { name: 'loadtest', version: '0.0.0' },
-  mode: 'scenario',
-  scenario: { name: 's', file: '', target: 'http://127.0.0.1:1', thresholds: [] },
-  phases: [],
-  histogram: { unit: 'us', significantDigits: 3 },
-  generator: { hostname: 'h', cpus: 2, node: 'v20', pid: 1 },
-};
+const header = testHeader({ startEpochMs: 1_700_000_000_000 });
 
 describe('results stream', () => {
   it('round-trips records and histograms exactly', () => {

@@ -4,9 +4,9 @@ import { analyseRun } from '../../../reports/analysis/analyse-run.js';
 import type { GateVerdict } from '../../../reports/gates/gate-types.js';
 import { summarise } from '../../../reports/summary.js';
 import { encodeHistogram, newHistogram, recordMicros } from '../../../scenarios/results/histogram.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../../scenarios/results/results-format.js';
-import type { BodyRecord, HeaderRecord } from '../../../scenarios/results/results-format.js';
+import type { BodyRecord } from '../../../scenarios/results/results-format.js';
 import type { Results } from '../../../scenarios/results/results-reader.js';
+import { testHeader } from '../../helpers/stream-header.js';
 
 // A ten-second stream written record by record, so every figure the analysis should find is known:
 // second s has 100 ok requests of "login" at (s + 1) ms and 50 of "order" at 2 ms, except seconds 4
@@ -22,19 +22,11 @@ function histogramOf(ms: number, count: number): string {
 }
 
 function stream(): Results {
-  const header: HeaderRecord = {
-    type: 'header',
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    startEpochMs: 0,
-    tool: { name: 'loadtest', version: 'test' },
-    mode: 'scenario',
-    scenario: { name: 'known', file: '', target: 'http://127.0.0.1:9', thresholds: ['p99<100ms'] },
+  const header = testHeader({
+    scenario: { thresholds: ['p99<100ms'] },
     phases: [{ name: 'steady', executor: 'constant-arrival-rate', startS: 0, durationS: SECONDS, params: { rate: 100 } }],
     flows: [{ name: 'buy', weight: 1, steps: ['login', 'order'] }],
-    histogram: { unit: 'us', significantDigits: 3 },
-    generator: { hostname: 'h', cpus: 2, node: process.version, pid: 1 },
-  };
+  });
   const records: BodyRecord[] = [{ type: 'phase', t: 0, phase: 'steady', index: 0, event: 'start' }];
   for (let s = 0; s < SECONDS; s++) {
     const t = s === 1 ? 0.998 : s === 2 ? 2.003 : s;

@@ -1,7 +1,7 @@
 // The recommendation rules, one at a time, on synthetic tiers whose right answer is known.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nearestRankPercentile, mean } from '../../../reports/capacity/percentile.js';
+import { nearestRankPercentile, mean } from '../../../reports/percentile.js';
 import { roundCpuCoresUp } from '../../../reports/capacity/quantity.js';
 import { explainDifference, recommendTarget, type PlanInputs } from '../../../reports/capacity/recommend.js';
 import { cpuValues } from '../../../reports/capacity/usage-sample.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { DropReason, Outcome } from '../../../scenarios/outcome.js';
 import { encodeHistogram, newHistogram, recordMicros } from '../../../scenarios/results/histogram.js';
-import { RESULTS_FORMAT, RESULTS_VERSION } from '../../../scenarios/results/results-format.js';
+import { testHeader } from '../../helpers/stream-header.js';
 import type { BodyRecord, EndRecord, HeaderRecord } from '../../../scenarios/results/results-format.js';
 import { readResults } from '../../../scenarios/results/results-reader.js';
 import type { Results } from '../../../scenarios/results/results-reader.js';
@@ -35,19 +35,12 @@ export class KnownStream {
   readonly #header: HeaderRecord;
 
   constructor(options: { thresholds?: string[]; abortOnFail?: string[]; flows?: HeaderRecord['flows']; phases?: string[] } = {}) {
-    this.#header = {
-      type: 'header',
-      format: RESULTS_FORMAT,
-      version: RESULTS_VERSION,
+    this.#header = testHeader({
       startEpochMs: Date.UTC(2030, 0, 1),
-      tool: { name: 'loadtest', version: 'test' },
-      mode: 'scenario',
-      scenario: { name: 'known', file: '', target: 'http://127.0.0.1:9', thresholds: options.thresholds ?? [], ...(options.abortOnFail === undefined ? {} : { abortOnFail: options.abortOnFail }) },
+      scenario: { thresholds: options.thresholds ?? [], ...(options.abortOnFail === undefined ? {} : { abortOnFail: options.abortOnFail }) },
       ...(options.flows === undefined ? {} : { flows: options.flows }),
       phases: (options.phases ?? ['main']).map((name) => ({ name, executor: 'constant-arrival-rate', startS: 0, durationS: 0, params: {} })),
-      histogram: { unit: 'us', significantDigits: 3 },
-      generator: { hostname: 'h', cpus: 2, node: process.version, pid: process.pid },
-    };
+    });
   }
 
   /** One step record at second `t`: `latencies` say how many requests took how long. */

@@ -5,7 +5,8 @@ import type { GateVerdict } from '../../../reports/gates/gate-types.js';
 import { summarise } from '../../../reports/summary.js';
 import type { RunSummary } from '../../../reports/summary-types.js';
 import { Recorder } from '../../../scenarios/results/recorder.js';
-import { RESULTS_FORMAT, RESULTS_VERSION, type ResourceRecord } from '../../../scenarios/results/results-format.js';
+import type { ResourceRecord } from '../../../scenarios/results/results-format.js';
+import { testHeader } from '../../helpers/stream-header.js';
 import { readResults } from '../../../scenarios/results/results-reader.js';
 import { ResultsWriter } from '../../../scenarios/results/results-writer.js';
 import { RunClock } from '../../../scenarios/results/run-clock.js';
@@ -30,21 +31,17 @@ export function recordedSummary(status: RunSummary['status'] = 'completed'): Pro
 async function recordRun(status: RunSummary['status']): Promise<RunSummary> {
   const file = join(mkdtempSync(join(tmpdir(), 'loadtest-outputs-')), 'results.ndjson');
   const clock = new RunClock();
-  const writer = new ResultsWriter(file, {
-    type: 'header',
-    format: RESULTS_FORMAT,
-    version: RESULTS_VERSION,
-    startEpochMs: clock.startEpochMs,
-    tool: { name: 'loadtest', version: 'test' },
-    mode: 'scenario',
-    scenario: { name: 'checkout & <co>', file: '', target: 'http://127.0.0.1:9', thresholds: [] },
-    phases: [
-      { name: 'warm', executor: 'constant-vus', startS: 0, durationS: 0.2, params: { vus: 1 } },
-      { name: 'peak', executor: 'constant-arrival-rate', startS: 0.2, durationS: 0.3, params: { rate: 10, maxInFlight: 5 } },
-    ],
-    histogram: { unit: 'us', significantDigits: 3 },
-    generator: { hostname: 'h', cpus: 2, node: process.version, pid: process.pid },
-  });
+  const writer = new ResultsWriter(
+    file,
+    testHeader({
+      startEpochMs: clock.startEpochMs,
+      scenario: { name: 'checkout & <co>' },
+      phases: [
+        { name: 'warm', executor: 'constant-vus', startS: 0, durationS: 0.2, params: { vus: 1 } },
+        { name: 'peak', executor: 'constant-arrival-rate', startS: 0.2, durationS: 0.3, params: { rate: 10, maxInFlight: 5 } },
+      ],
+    }),
+  );
   const recorder = new Recorder({ clock, writer, phaseNames: ['warm', 'peak'], intervalMs: 50, requestTimeoutMs: 100 });
   recorder.start();
   recorder.event('warning', 'docker api unreachable', 'collector docker (api)');
