@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GateOptions } from '../reports/gates/judge-run.js';
 import { EXIT } from './exit-codes.js';
-import { finishRun } from './finish-run.js';
+import { finishRun, type FinishOptions } from './finish-run.js';
 import type { OutputFlags } from './gate-flags.js';
 import type { ProgressDisplay } from './progress.js';
 import type { TerminalCaps } from './terminal.js';
@@ -23,13 +23,14 @@ export interface AwaitRunOptions {
   gates: GateOptions;
   outputs: OutputFlags & { html?: string };
   quiet?: boolean;
+  capacity?: FinishOptions['capacity'];
 }
 
 /**
  * Waits for a load to end while honouring Ctrl-C (first: stop and drain; second: quit now, the
  * stream being valid up to its last full second), then prints the summary and sets the exit code.
  */
-export async function awaitRun(load: RunningLoad, options: AwaitRunOptions): Promise<void> {
+export async function awaitRun(load: RunningLoad, options: AwaitRunOptions): Promise<FinishedRun> {
   const { progress } = options;
   let interrupts = 0;
   const onInterrupt = (): void => {
@@ -51,17 +52,23 @@ export async function awaitRun(load: RunningLoad, options: AwaitRunOptions): Pro
   progress.finish();
 
   if (result.status === 'failed') process.stderr.write(`${options.label} failed: ${result.message ?? 'unknown error'}\n`);
-  const { exitCode } = finishRun({
+  const finished = finishRun({
     resultsFile: result.resultsFile,
     gates: options.gates,
     outputs: options.outputs,
     quiet: options.quiet,
     caps: options.caps,
+    ...(options.capacity === undefined ? {} : { capacity: options.capacity }),
   });
   if (!options.quiet) process.stderr.write(`results: ${result.resultsFile}${options.outputs.html === undefined ? '' : `\nreport:  ${options.outputs.html}`}\n`);
   // A run that failed outright is exit 3 whatever its partial figures say (see runVerdict).
-  process.exitCode = result.status === 'failed' ? EXIT.runFailed : exitCode;
+  const exitCode = result.status === 'failed' ? EXIT.runFailed : finished.exitCode;
+  process.exitCode = exitCode;
+  return { ...finished, exitCode, status: result.status };
 }
+
+/** A run as it ended: its judged stream, its exit code, and whether it ran to its end. */
+export type FinishedRun = ReturnType<typeof finishRun> & { status: 'completed' | 'interrupted' | 'failed' };
 
 /** results/<name>-<UTC time>: one folder per run, so runs never overwrite each other by default. */
 export function defaultOutDir(name: string): string {

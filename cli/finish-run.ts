@@ -3,7 +3,9 @@ import { renderTerminalSummary } from '../reports/render-terminal.js';
 import { readResults } from '../scenarios/results/results-reader.js';
 import { EXIT } from './exit-codes.js';
 import type { OutputFlags } from './gate-flags.js';
-import { judgeResults, writeOutputs } from './judge-and-write.js';
+import { judgeResults, studyFromStream, writeOutputs } from './judge-and-write.js';
+import { withPlanVerdict, writeCapacityOutputs, type CapacityFiles } from './capacity-outputs.js';
+import type { CapacityStudy } from '../reports/capacity/capacity-study-types.js';
 import type { Judged } from './judge-and-write.js';
 import type { TerminalCaps } from './terminal.js';
 
@@ -13,6 +15,11 @@ export interface FinishOptions {
   outputs: OutputFlags & { html?: string };
   quiet?: boolean;
   caps: TerminalCaps;
+  /**
+   * Where a run with a capacity: section writes its recommendation. `study` replaces the one drawn
+   * from this stream alone (a scaling experiment passes the study over all its runs).
+   */
+  capacity?: CapacityFiles & { study?: CapacityStudy | null };
 }
 
 /**
@@ -23,8 +30,15 @@ export interface FinishOptions {
 export function finishRun(options: FinishOptions): Judged & { exitCode: number } {
   const judged = judgeResults(readResults(options.resultsFile), options.gates);
   if (!options.quiet) process.stdout.write(renderTerminalSummary(judged.summary, judged.gates, { color: options.caps.color }));
-  writeOutputs(judged, options.outputs);
-  return { ...judged, exitCode: exitCodeFor(judged) };
+  const study = options.capacity?.study === undefined ? studyFromStream(judged) : options.capacity.study;
+  let exitCode = exitCodeFor(judged);
+  if (study !== null && options.capacity !== undefined) {
+    if (!options.quiet) process.stdout.write('\n');
+    writeCapacityOutputs(study, options.capacity, !options.quiet);
+    exitCode = withPlanVerdict(study, exitCode);
+  }
+  writeOutputs(judged, options.outputs, study);
+  return { ...judged, exitCode };
 }
 
 /** A failed gate is exit 1 even when it stopped the run; otherwise a run that did not complete is 3. */

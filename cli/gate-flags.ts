@@ -36,6 +36,15 @@ export function addOutputOptions(command: Command): Command {
     .option('--markdown <file>', 'write a Markdown summary, e.g. for a CI job summary');
 }
 
+/** Only the output flags that were given, so an absent one is absent, not undefined. */
+export function pickOutputs(flags: OutputFlags): OutputFlags {
+  const outputs: OutputFlags = {};
+  if (flags.summaryJson !== undefined) outputs.summaryJson = flags.summaryJson;
+  if (flags.junit !== undefined) outputs.junit = flags.junit;
+  if (flags.markdown !== undefined) outputs.markdown = flags.markdown;
+  return outputs;
+}
+
 /** Threshold flags are checked as they are read, so a typo stops the command before any load. */
 function collectThreshold(value: string, previous: string[]): string[] {
   try {

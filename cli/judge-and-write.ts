@@ -1,4 +1,6 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import { capacityStudy, planFromHeader } from '../reports/capacity/capacity-study.js';
+import type { CapacityStudy } from '../reports/capacity/capacity-study-types.js';
 import { analyseRun } from '../reports/analysis/analyse-run.js';
 import type { RunAnalysis } from '../reports/analysis/analysis-types.js';
 import type { GateOptions } from '../reports/gates/judge-run.js';
@@ -30,20 +32,31 @@ export function judgeResults(results: Results, options: GateOptions): Judged {
   return { results, summary, gates, verdict: runVerdict(summary, gates) };
 }
 
-/** Writes the requested files. The analysis (the costly part) is only built when an output needs it. */
-export function writeOutputs(judged: Judged, outputs: OutputFlags & { html?: string }): void {
+/**
+ * Writes the requested files. The analysis (the costly part) is only built when an output needs it.
+ * The report's capacity section is `capacity` when given (a study over several runs), otherwise
+ * drawn from this stream when its scenario had a `capacity:` section.
+ */
+export function writeOutputs(judged: Judged, outputs: OutputFlags & { html?: string }, capacity?: CapacityStudy | null): void {
   let analysis: RunAnalysis | undefined;
   const analysed = (): RunAnalysis => (analysis ??= analyseRun(judged.results, judged.summary, judged.gates));
   if (outputs.summaryJson !== undefined) writeAtomically(outputs.summaryJson, JSON.stringify(summaryDocument(judged.summary, judged.gates), null, 2) + '\n');
   if (outputs.junit !== undefined) writeAtomically(outputs.junit, renderJUnit(judged.summary, judged.gates));
   if (outputs.html !== undefined) {
-    const html = renderHtmlReport({ analysis: analysed(), gates: judged.gates, verdict: judged.verdict, header: judged.results.header, generatedAt: new Date().toISOString() });
+    const study = capacity === undefined ? studyFromStream(judged) : capacity;
+    const html = renderHtmlReport({ analysis: analysed(), gates: judged.gates, verdict: judged.verdict, header: judged.results.header, generatedAt: new Date().toISOString(), capacity: study });
     writeAtomically(outputs.html, html);
   }
   if (outputs.markdown !== undefined) {
     const extra = { faultDrill: analysed().faultDrill, warnings: analysed().warnings, ...(outputs.html === undefined ? {} : { reportFile: outputs.html }) };
     writeAtomically(outputs.markdown, renderMarkdown(judged.summary, judged.gates, extra));
   }
+}
+
+/** The capacity study of one stream, from the plan its header carries; null when it has none. */
+export function studyFromStream(judged: Pick<Judged, 'results' | 'summary'>): CapacityStudy | null {
+  const plan = planFromHeader(judged.results.header);
+  return plan === undefined ? null : capacityStudy(plan, [{ results: judged.results, summary: judged.summary, source: '' }]);
 }
 
 /** Written beside and renamed into place, so a reader never sees half a file. */

@@ -6,6 +6,7 @@ import { ScenarioError } from '../scenarios/language/scenario-error.js';
 import { TOOL_VERSION } from '../scenarios/tool-version.js';
 import { benchCommand } from './bench.js';
 import { clusterCommand } from './cluster.js';
+import { demoCommand } from './demo.js';
 import { gateCommand } from './gate.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { initCommand } from './init.js';
@@ -14,6 +15,7 @@ import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
 const program = new Command('loadtest')
   .description('load testing and capacity planning: scripted flows, honest latency, results you can gate on')
@@ -21,7 +23,7 @@ const program = new Command('loadtest')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), recommendCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand()]) {
+for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), recommendCommand(), verifyCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand(), demoCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

@@ -1,73 +1,76 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { evidenceFromRuns, searchedTarget, type SearchRun } from '../reports/capacity/evidence-from-stream.js';
-import { kubernetesYaml } from '../reports/capacity/kubernetes-yaml.js';
-import { recommendTarget } from '../reports/capacity/recommend.js';
-import { recommendationDocument } from '../reports/capacity/recommendation-json.js';
-import type { CpuLimitPolicy, PlanInputs, TargetRecommendation } from '../reports/capacity/recommendation-types.js';
-import { renderRecommendation } from '../reports/capacity/render-recommendation.js';
+import { capacityStudy, planFromHeader, sloText, type StudyPlan, type StudyRun } from '../reports/capacity/capacity-study.js';
+import { searchedTarget } from '../reports/capacity/evidence-from-stream.js';
+import type { CpuLimitPolicy } from '../reports/capacity/recommendation-types.js';
 import { summarise } from '../reports/summary.js';
-import { parseRate } from '../scenarios/language/rate.js';
 import { readResults } from '../scenarios/results/results-reader.js';
+import { writeCapacityOutputs } from './capacity-outputs.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { writeAtomically } from './judge-and-write.js';
+import { rateOption } from './option-parsers.js';
+import { judgeResults, writeOutputs } from './judge-and-write.js';
 
 interface RecommendFlags {
-  peak: number;
+  peak?: number;
   target?: string;
-  headroom: number;
-  nPlusOne: boolean;
-  cpuLimit: CpuLimitPolicy;
+  headroom?: number;
+  nPlusOne?: boolean;
+  cpuLimit?: CpuLimitPolicy;
   out?: string;
   kubernetes?: string;
   namespace?: string;
+  report?: string;
 }
+
+const DEFAULT_HEADROOM = 0.3;
 
 export function recommendCommand(): Command {
   return new Command('recommend')
     .description('recommend replicas, CPU and memory requests/limits and an HPA for a target, from the capacity searches in one or more results streams (several replica counts: a scaling fit)')
     .argument('<results...>', 'results.ndjson of runs with a capacity-search phase (one per replica count of the target)')
-    .requiredOption('--peak <rate>', 'the peak arrival rate to serve, e.g. 800/s', rateOption)
-    .option('--target <name>', 'the target to size (default: the one the searches drove)')
-    .option('--headroom <percent>', 'plan for this much above peak', percentOption, 0.3)
+    .option('--peak <rate>', 'the peak arrival rate to serve, e.g. 800/s (default: the scenario\'s capacity: peak)', rateOption)
+    .option('--target <name>', 'the target to size (default: capacity: target, else the one the searches drove)')
+    .option('--headroom <percent>', 'plan for this much above peak (default: capacity: headroom, else 30%)', percentOption)
     .option('--no-n-plus-one', 'do not keep serving peak with one replica lost')
-    .option('--cpu-limit <policy>', '"none" (default: no CPU quota, no throttling) or a multiple of the request, e.g. "2x"', cpuLimitOption, { kind: 'none' })
+    .option('--cpu-limit <policy>', '"none" (no CPU quota, no throttling; the default) or a multiple of the request, e.g. "2x"', cpuLimitOption)
     .option('-o, --out <file>', 'write recommendation.json (schema id loadtest-recommendation, version 1)')
     .option('--kubernetes <file>', 'write Kubernetes YAML: a resources patch per Deployment and a HorizontalPodAutoscaler')
     .option('--namespace <ns>', 'namespace for the Kubernetes YAML')
+    .option('--report <file>', 'write the HTML report of the last results given, with the capacity section over all of them')
     .action((files: string[], flags: RecommendFlags) => {
-      const runs: SearchRun[] = files.map((file) => {
+      const runs: StudyRun[] = files.map((file) => {
         const results = readResults(file);
-        return { results, summary: summarise(results) };
+        return { results, summary: summarise(results), source: file };
       });
-      const target = flags.target ?? searchedTarget(runs[0]!.results);
-      if (target === undefined) throw new CliExit(EXIT.badInput, 'loadtest recommend: cannot tell which target the searches drove; name it with --target');
-      const sloText = runs.flatMap((r) => r.summary.capacitySearch ?? []).map((s) => s.slo).find((slo) => slo !== null);
-      const plan: PlanInputs = {
-        peakRps: flags.peak,
-        headroom: flags.headroom,
-        nPlusOne: flags.nPlusOne,
-        slo: sloText === undefined ? 'unknown' : [...sloText.latency.map((l) => `${l.metric} < ${l.maxMs} ms`), `errors < ${(sloText.maxErrorRate * 100).toFixed(2)}%`].join(', '),
-      };
-      let recommendation: TargetRecommendation;
-      try {
-        recommendation = recommendTarget(plan, evidenceFromRuns(target, runs), { cpuLimit: flags.cpuLimit });
-      } catch (error) {
-        throw new CliExit(EXIT.badInput, `loadtest recommend: ${(error as Error).message}`);
+      const study = capacityStudy(studyPlan(runs, flags), runs);
+      const made = writeCapacityOutputs(study, { json: flags.out, kubernetes: flags.kubernetes, namespace: flags.namespace });
+      // The report is written either way: a study with no recommendation still shows the searches and why.
+      if (flags.report !== undefined) {
+        const last = runs[runs.length - 1]!;
+        writeOutputs(judgeResults(last.results, {}), { html: flags.report }, study);
+        process.stderr.write(`report: ${flags.report}\n`);
       }
-      process.stdout.write(renderRecommendation(plan, recommendation));
-      if (flags.out !== undefined) writeAtomically(flags.out, JSON.stringify(recommendationDocument(plan, [recommendation], new Date()), null, 2) + '\n');
-      if (flags.kubernetes !== undefined) writeAtomically(flags.kubernetes, kubernetesYaml([recommendation], flags.namespace === undefined ? {} : { namespace: flags.namespace }));
+      if (!made) throw new CliExit(EXIT.badInput, `loadtest recommend: ${study.problem ?? 'no recommendation'}`);
     });
 }
 
-function rateOption(value: string): number {
-  try {
-    const rate = parseRate(value);
-    if (rate > 0) return rate;
-  } catch {
-    // reported below
-  }
-  throw new InvalidArgumentError(`expected a rate such as 800/s or 48000/m, got ${JSON.stringify(value)}`);
+/** The command line's plan over the one the scenario's capacity: section wrote into the streams. */
+function studyPlan(runs: readonly StudyRun[], flags: RecommendFlags): StudyPlan {
+  const fromStream = runs.map((r) => planFromHeader(r.results.header)).find((p) => p !== undefined);
+  const target = flags.target ?? fromStream?.target ?? searchedTarget(runs[0]!.results);
+  if (target === undefined) throw new CliExit(EXIT.badInput, 'loadtest recommend: cannot tell which target the searches drove; name it with --target');
+  const peakRps = flags.peak ?? fromStream?.plan.peakRps;
+  if (peakRps === undefined) throw new CliExit(EXIT.badInput, 'loadtest recommend: give the peak to size for with --peak (the results have no capacity: section)');
+  const slo = runs.flatMap((r) => r.summary.capacitySearch ?? []).map((s) => s.slo).find((s) => s !== null);
+  return {
+    target,
+    plan: {
+      peakRps,
+      headroom: flags.headroom ?? fromStream?.plan.headroom ?? DEFAULT_HEADROOM,
+      nPlusOne: flags.nPlusOne === false ? false : (fromStream?.plan.nPlusOne ?? true),
+      slo: fromStream?.plan.slo ?? (slo === undefined ? 'unknown' : sloText(slo)),
+    },
+    options: { cpuLimit: flags.cpuLimit ?? fromStream?.options.cpuLimit ?? { kind: 'none' } },
+  };
 }
 
 function percentOption(value: string): number {

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { AbortWatch } from '../reports/gates/abort-watch.js';
 import { loadScenario } from '../scenarios/language/load-scenario.js';
 import { warmUpHttpStack } from '../scenarios/http/warm-up.js';
-import { startRun } from '../scenarios/run-scenario.js';
 import { awaitRun, defaultOutDir } from './await-run.js';
-import { addGateOptions, addOutputOptions, gateOptions } from './gate-flags.js';
+import { capacityFiles } from './capacity-outputs.js';
+import { addGateOptions, addOutputOptions, gateOptions, pickOutputs } from './gate-flags.js';
 import type { GateFlags, OutputFlags } from './gate-flags.js';
 import { ProgressDisplay } from './progress.js';
+import { runScalingExperiment } from './scaling-experiment.js';
+import { startScenario } from './start-scenario.js';
 import { terminalCaps } from './terminal.js';
 
 interface RunFlags extends GateFlags, OutputFlags {
@@ -19,7 +20,7 @@ interface RunFlags extends GateFlags, OutputFlags {
 
 export function runCommand(): Command {
   const command = new Command('run')
-    .description('run a scenario file, write its results stream, judge its gates (exit 1 when one fails)')
+    .description('run a scenario file, write its results stream, judge its gates (exit 1 when one fails); with a capacity: section, also size its target')
     .argument('<scenario>', 'scenario file (.yaml, .yml, .json, .js, .mjs, .ts)')
     .option('-o, --out <dir>', 'directory for results.ndjson (default: results/<scenario>-<time>)')
     .option('-t, --target <url>', 'base URL overriding the scenario target')
@@ -38,38 +39,22 @@ export function runCommand(): Command {
     await warmUpHttpStack();
     const caps = terminalCaps();
     const progress = new ProgressDisplay(caps);
-    const handle = startRun(scenario, {
-      outDir,
-      watchRecords: (header) => {
-        const watch = new AbortWatch(scenario.abortOnFail, header.flows ?? []);
-        return watch.empty ? undefined : (records) => watch.feed(records);
-      },
-      onInterval: flags.quiet ? undefined : (snapshot) => progress.update(snapshot),
-      // Warnings (limits that cannot be enforced here) are shown even with --quiet.
-      onNote: (level, message) => {
-        if (level === 'warning') progress.message(`warning: ${message}`);
-        else if (!flags.quiet) progress.message(message);
-      },
-    });
-
-    await awaitRun(handle, {
+    // The command line's thresholds are in the stream's header with the scenario's.
+    const judging = { ...gates, thresholds: [] };
+    if (scenario.capacity !== undefined && scenario.capacity.replicas.length > 0) {
+      await runScalingExperiment(scenario, { outDir, progress, caps, gates: judging, outputs: pickOutputs(flags), html, quiet: flags.quiet });
+      return;
+    }
+    await awaitRun(startScenario(scenario, outDir, progress, flags.quiet), {
       label: 'run',
       outDir,
       progress,
       caps,
       stopMessage: 'stopping: no new iterations, letting in-flight ones finish',
-      // The command line's thresholds are in the stream's header with the scenario's.
-      gates: { ...gates, thresholds: [] },
-      outputs: { ...pick(flags), ...(html === undefined ? {} : { html }) },
+      gates: judging,
+      outputs: { ...pickOutputs(flags), ...(html === undefined ? {} : { html }) },
       quiet: flags.quiet,
+      ...(scenario.capacity === undefined ? {} : { capacity: capacityFiles(outDir) }),
     });
   });
-}
-
-function pick(flags: OutputFlags): OutputFlags {
-  const outputs: OutputFlags = {};
-  if (flags.summaryJson !== undefined) outputs.summaryJson = flags.summaryJson;
-  if (flags.junit !== undefined) outputs.junit = flags.junit;
-  if (flags.markdown !== undefined) outputs.markdown = flags.markdown;
-  return outputs;
 }

@@ -28,6 +28,25 @@ export interface Scenario {
    * target's replicas, and `target` is filled in by the run once they are up.
    */
   targetRef?: string;
+  /** `capacity:`: the plan the run's capacity searches are sized against, and the replica counts to search at. */
+  capacity?: CapacityPlanSpec;
+}
+
+/** What to size a launched target for: the peak, the SLO, the margins, and the scaling experiment. */
+export interface CapacityPlanSpec {
+  /** The launched target to size. */
+  target: string;
+  peakRps: number;
+  /** The SLO the searches hold and `verify` checks; every capacity-search phase without its own uses it. */
+  slo: SearchSlo;
+  /** Fraction above peak to plan for: 0.3 = capacity for 130% of peak. */
+  headroom: number;
+  nPlusOne: boolean;
+  cpuLimit: { kind: 'none' } | { kind: 'multiple-of-request'; multiple: number };
+  /** Replica counts to run the searches at, one run each; empty: the target's own count, one run. */
+  replicas: number[];
+  /** Multiply the searches' rates by the replica count ÷ the first count, so each run looks around its own knee. */
+  scaleLadder: boolean;
 }
 
 export interface AbortRule {

@@ -9,11 +9,11 @@ import { FlowRunner } from './flow/flow-runner.js';
 import { HttpClient } from './http/http-client.js';
 import { ReplicaBalancer } from './http/replica-balancer.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
-import type { Scenario } from './model.js';
+import type { CapacityPlanSpec, Scenario } from './model.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
-import type { BodyRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
+import type { BodyRecord, CapacityPlanRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
 import { ResultsWriter } from './results/results-writer.js';
 import { runEnding } from './results/run-ending.js';
 import type { RunResult } from './results/run-ending.js';
@@ -272,6 +272,7 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
       thresholds: scenario.thresholds,
       ...(scenario.abortOnFail.length > 0 ? { abortOnFail: scenario.abortOnFail.map((rule) => rule.expression) } : {}),
       ...(scenario.targetRef === undefined ? {} : { targetRef: scenario.targetRef }),
+      ...(scenario.capacity === undefined ? {} : { capacity: capacityPlanRecord(scenario.capacity) }),
     },
     flows: scenario.flows.map((flow) => ({ name: flow.name, weight: flow.weight, steps: requestStepNames(flow.steps) })),
     phases,
@@ -294,4 +295,9 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
     );
   }
   return header;
+}
+
+function capacityPlanRecord(plan: CapacityPlanSpec): CapacityPlanRecord {
+  const { target, peakRps, headroom, nPlusOne, cpuLimit } = plan;
+  return { target, peakRps, slo: { latency: plan.slo.latency.map(({ metric, maxMs }) => ({ metric, maxMs })), maxErrorRate: plan.slo.maxErrorRate }, headroom, nPlusOne, cpuLimit };
 }

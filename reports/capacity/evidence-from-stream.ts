@@ -23,7 +23,7 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
     const resources = results.records.filter((r): r is ResourceRecord => r.type === 'resource' && r.target === target);
     for (const search of summary.capacitySearch ?? []) {
       if (search.kneeRps === null) continue;
-      evidence.knees.push({ replicas, kneeRps: search.kneeRps, searchSteps: search.levels.length });
+      evidence.knees.push({ replicas, kneeRps: search.kneeRps, failedRps: search.failedRps, searchSteps: search.levels.length });
       for (const level of search.levels) {
         if (!level.passed) continue;
         const inWindow = resources.filter((r) => r.t >= level.from - 1e-6 && r.t + r.dur <= level.to + 1.5);
@@ -39,7 +39,7 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
 }
 
 /** The replicas the run launched for `target`; 1 for a target it did not launch (an external service). */
-function replicaCount(results: Results, target: string): number {
+export function replicaCount(results: Results, target: string): number {
   return results.header.targets?.[target]?.replicas.length || 1;
 }
 

@@ -48,7 +48,8 @@ import type {
   TargetRecommendation,
 } from './recommendation-types.js';
 import { cpuValues, memoryValues } from './usage-sample.js';
-import { bestWholeReplicas, fitUsl, scalingVerdict, type UslFit } from './usl.js';
+import { BRACKET_TOLERANCE, scalingFit } from './scaling-fit.js';
+import { bestWholeReplicas, scalingVerdict, type UslFit } from './usl.js';
 
 export { explainDifference } from './explain-difference.js';
 export { referenceRecommendations } from './reference-recommenders.js';
@@ -74,7 +75,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
   const note = (level: ConfidenceLevel, text: string): void => void reasons.push({ level, text });
 
   // ---- Capacity and replicas (rules 1–2) ----
-  const fit = fitUsl(evidence.knees.map((k) => ({ replicas: k.replicas, throughput: k.kneeRps })));
+  const { fit, linearWithinResolution } = scalingFit(evidence.knees);
   const capacity = (n: number): number => (n <= 0 ? 0 : fit.predicted(n));
   const countsMeasured = new Set(evidence.knees.map((k) => k.replicas)).size;
   const hasPeak = fit.peakReplicas !== null;
@@ -106,7 +107,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
   }
   replicaBasis.push(
     countsMeasured >= 2
-      ? `capacity from the USL fit through knees at ${countsLabel(evidence.knees.map((k) => k.replicas))} replicas (${scalingVerdict(fit)})`
+      ? `capacity from the ${linearWithinResolution ? 'linear' : 'USL'} fit through knees at ${countsLabel(evidence.knees.map((k) => k.replicas))} replicas (${linearWithinResolution ? 'linear within the searches\' resolution' : scalingVerdict(fit)})`
       : `capacity assumed linear from the knee at ${evidence.knees[0]!.replicas} replica(s): ${fmt(fit.gamma)} req/s per replica`,
   );
   if (usefulLimit === 1 && countsMeasured >= 2) {
@@ -114,6 +115,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
     replicaBasis.push(`more replicas only lower throughput here, so any count above 1 is a fault-tolerance choice (e.g. 3 or 5 voters of a Raft group), not a capacity one; predicted at the SLO — ${carried.join(', ')}`);
   }
   if (countsMeasured < 2) note('medium', 'scaling assumed linear: knees measured at one replica count only');
+  else if (linearWithinResolution) note('medium', 'scaling taken as linear: the knees agree with it within their searches\' resolution; finer searches or more replica counts would show contention if there is any');
   else if (fit.degreesOfFreedom < 1) note('medium', `the USL curve passes through its ${fit.points.length} points by construction: nothing checks the fit`);
   else if (fit.rSquared !== null && fit.rSquared < MIN_R_SQUARED) note('low', `the USL fit is poor (R² ${fit.rSquared.toFixed(2)})`);
   const fewestSteps = Math.min(...evidence.knees.map((k) => k.searchSteps));
@@ -201,7 +203,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
     hpa: { targetCPUUtilizationPercentage: target, minReplicas, maxReplicas },
     basis: { replicas: replicaBasis.join('; '), cpuRequest: cpuRequestBasis, cpuLimit: cpuLimitBasis, memory: memoryBasis, hpa: hpaBasis.join('; ') },
     confidence: confidenceOf(reasons),
-    scaling: countsMeasured >= 2 ? scalingSummary(fit) : null,
+    scaling: countsMeasured >= 2 ? scalingSummary(fit, linearWithinResolution) : null,
     sizing: {
       targetPeakRps: targetPeak,
       requiredRps: required,
@@ -219,9 +221,11 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
   return { ...recommendation, comparison: explainDifference(recommendation, recommendation.reference) };
 }
 
-/** All targets of a plan, by name. */
-function scalingSummary(fit: UslFit): TargetRecommendation['scaling'] {
-  return { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, peakReplicas: fit.peakReplicas, rSquared: fit.rSquared, verdict: scalingVerdict(fit) };
+function scalingSummary(fit: UslFit, linearWithinResolution: boolean): TargetRecommendation['scaling'] {
+  const verdict = linearWithinResolution
+    ? `scales linearly within the searches' resolution: one capacity of ${fmt(fit.gamma)} req/s per replica lies inside every knee's bracket (highest rate held, lowest failed, ±${BRACKET_TOLERANCE * 100}%), so no contention is read into their differences`
+    : scalingVerdict(fit);
+  return { alpha: fit.alpha, beta: fit.beta, gamma: fit.gamma, peakReplicas: fit.peakReplicas, rSquared: fit.rSquared, verdict, linearWithinResolution };
 }
 
 function confidenceOf(reasons: ReadonlyArray<{ level: ConfidenceLevel; text: string }>): Confidence {

@@ -153,6 +153,7 @@ const target: Schema = {
         peakReplicas: nullable({ type: 'number', minimum: 1 }, 'N* = sqrt((1 − α)/β), where throughput peaks; null when there is no peak; 1 when more replicas never help.'),
         rSquared: nullable({ type: 'number', maximum: 1 }, 'Share of the variance in throughput the fit explains; null with too few points.'),
         verdict: text('The scaling in plain words.'),
+        linearWithinResolution: { type: 'boolean', description: 'True when one per-replica capacity lay inside every knee’s bracket (highest rate held, lowest failed, ±5%): α and β were then not fitted but taken as 0, since the searches could not resolve contention.' },
       },
     },
   },

@@ -14,7 +14,7 @@ export interface RecommendationTargetJson
   extends Pick<TargetRecommendation, 'container' | 'replicas' | 'reachesPeak' | 'perReplicaCapacityRps' | 'cpu' | 'memory' | 'hpa' | 'basis' | 'confidence' | 'sizing' | 'comparison'> {
   reference: { krrSimple: ReferenceRecommendation; vpa: ReferenceRecommendation };
   /** Present when knees at two or more replica counts allowed a USL fit. */
-  scaling?: { alpha: number; beta: number; gamma: number; peakReplicas: number | null; rSquared: number | null; verdict: string };
+  scaling?: { alpha: number; beta: number; gamma: number; peakReplicas: number | null; rSquared: number | null; verdict: string; linearWithinResolution?: boolean };
 }
 
 export interface RecommendationDocument {
@@ -51,6 +51,7 @@ export function recommendationDocument(plan: PlanInputs, recommendations: readon
               peakReplicas: r.scaling.peakReplicas === null ? null : round(r.scaling.peakReplicas, 2),
               rSquared: r.scaling.rSquared === null ? null : round(r.scaling.rSquared, 4),
               verdict: r.scaling.verdict,
+              ...(r.scaling.linearWithinResolution === undefined ? {} : { linearWithinResolution: r.scaling.linearWithinResolution }),
             },
           }),
     };

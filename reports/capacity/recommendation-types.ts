@@ -20,6 +20,8 @@ export interface KneeMeasurement {
   kneeRps: number;
   /** Load steps the search took: a search of few steps places the knee coarsely. */
   searchSteps: number;
+  /** The lowest rate that failed: the knee lies in [kneeRps, failedRps). Null or absent when unknown. */
+  failedRps?: number | null;
 }
 
 /** Per-replica usage while one load step ran. */
@@ -93,6 +95,8 @@ export interface ScalingSummary {
   peakReplicas: number | null;
   rSquared: number | null;
   verdict: string;
+  /** True when linear scaling explained every knee within its search's bracket, so α and β were not fitted. */
+  linearWithinResolution?: boolean;
 }
 
 /** The measured figures every recommended number was derived from. */

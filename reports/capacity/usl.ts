@@ -57,6 +57,16 @@ export function fitUsl(points: ReadonlyArray<UslPoint>): UslFit {
     alpha = best.alpha;
     beta = best.beta;
   }
+  return fitWith(pts, alpha, beta, parametersFitted);
+}
+
+/** Linear scaling through the points (α = β = 0, γ by least squares), for when the data cannot tell more. */
+export function linearFit(points: ReadonlyArray<UslPoint>): UslFit {
+  if (points.length === 0) throw new RangeError('linearFit needs at least one point');
+  return fitWith(points.map((p) => ({ replicas: p.replicas, throughput: p.throughput })), 0, 0, 1);
+}
+
+function fitWith(pts: UslPoint[], alpha: number, beta: number, parametersFitted: 1 | 2 | 3): UslFit {
   const gamma = bestGamma(pts, alpha, beta);
   const predicted = (n: number): number => (gamma * n) / denominator(n, alpha, beta);
   return {

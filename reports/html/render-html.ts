@@ -1,6 +1,7 @@
 import type { RunAnalysis } from '../analysis/analysis-types.js';
 import type { GateVerdict } from '../gates/gate-types.js';
 import type { HeaderRecord } from '../../scenarios/results/results-format.js';
+import type { CapacityStudy } from '../capacity/capacity-study-types.js';
 import { embedJson } from './embed-json.js';
 import { reportAssets } from './report-assets.js';
 import { buildReportData } from './report-data.js';
@@ -19,13 +20,16 @@ export interface ReportInput {
   header: HeaderRecord;
   /** When the report was rendered (ISO 8601), passed in so the output is a pure function of the input. */
   generatedAt: string;
-  /** Filled by a capacity search later; the section says so until then. */
-  recommendations?: null;
+  /**
+   * The capacity searches, the plan and the recommendation drawn from them (or why none could be),
+   * and a verification's outcome. Absent or null: the capacity section says how to get one.
+   */
+  capacity?: CapacityStudy | null;
 }
 
 export function renderHtmlReport(input: ReportInput): string {
   const assets = reportAssets();
-  const data = buildReportData(input.analysis);
+  const data = buildReportData(input.analysis, input.capacity ?? null);
   const view = buildReportView(input, data);
   const csp = [
     "default-src 'none'",

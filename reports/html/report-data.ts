@@ -1,4 +1,6 @@
 import type { RunAnalysis, Series, TargetResourceSeries } from '../analysis/analysis-types.js';
+import type { CapacityStudy } from '../capacity/capacity-study-types.js';
+import { buildCapacityChartData, capacityChartIds, type CapacityChartData } from './capacity-chart-data.js';
 import { roundSignificant } from './format.js';
 
 // What the report's browser code draws, and nothing else: columnar arrays on the timeline's buckets,
@@ -26,6 +28,8 @@ export interface ReportData {
   };
   /** Percentiles (0–100, below 100) and their latency, ms. */
   distribution: { percentile: number[]; ms: number[] };
+  /** The capacity section's charts; null when the report has no capacity study. */
+  capacity: CapacityChartData | null;
 }
 
 /** One target's resource charts: one series per replica; a metric is null when no replica reported it. */
@@ -47,7 +51,7 @@ export interface FaultMarkerData {
   outages: Array<[number, number]>;
 }
 
-export function buildReportData(analysis: RunAnalysis): ReportData {
+export function buildReportData(analysis: RunAnalysis, capacity: CapacityStudy | null = null): ReportData {
   const { timeline } = analysis;
   const overall = timeline.overall;
   const dropped = timeline.droppedPerS.some((v) => v > 0);
@@ -82,6 +86,7 @@ export function buildReportData(analysis: RunAnalysis): ReportData {
       percentile: spectrum.map((d) => d.percentile),
       ms: spectrum.map((d) => round(d.ms)),
     },
+    capacity: buildCapacityChartData(capacity),
   };
 }
 
@@ -134,5 +139,6 @@ export function chartIds(data: ReportData): string[] {
   }
   if (data.throughput.rps.length >= 2) ids.push('throughput');
   if (data.distribution.percentile.length >= 2) ids.push('distribution');
+  ids.push(...capacityChartIds(data.capacity));
   return ids;
 }

@@ -1,6 +1,8 @@
 import type { BreakdownRow, RunAnalysis } from '../analysis/analysis-types.js';
 import type { GateVerdict } from '../gates/gate-types.js';
 import type { HeaderRecord } from '../../scenarios/results/results-format.js';
+import type { CapacityStudy } from '../capacity/capacity-study-types.js';
+import { capacityView, type CapacitySectionView } from './capacity-view.js';
 import { flowWaterfalls, type FlowWaterfall } from './flow-waterfall.js';
 import { chartIds, type ReportData } from './report-data.js';
 import {
@@ -29,6 +31,7 @@ export interface ViewInput {
   verdict: ReportVerdict;
   header: HeaderRecord;
   generatedAt: string;
+  capacity?: CapacityStudy | null;
 }
 
 export interface ReportView {
@@ -48,6 +51,8 @@ export interface ReportView {
   errors: { byClass: Array<{ outcome: string; count: number; share: number }>; top: RunAnalysis['summary']['topErrors'] };
   faultDrill: FaultRow[];
   resourceTable: ResourceTableTarget[];
+  /** null: no capacity study in this run; the section says how to get one. */
+  capacity: CapacitySectionView | null;
   environment: Environment;
   chartCount: number;
 }
@@ -122,6 +127,7 @@ export function buildReportView(input: ViewInput, data: ReportData): ReportView 
     errors: errors(analysis),
     faultDrill: faults,
     resourceTable: resourceTable(summary.targets),
+    capacity: capacityView(input.capacity, ids),
     environment: {
       scenario: header.scenario,
       mode: header.mode,

@@ -36,7 +36,8 @@ export function normalizeCapacitySearch(
   return { name, executor: 'capacity-search', durationMs: levels * levelMs, from, to, ladder, levelMs, warmupMs, refine, slo, maxInFlight };
 }
 
-function normalizeSlo(raw: unknown, path: ValuePath, issues: IssueCollector): SearchSlo {
+/** A `slo:` map (a search phase's or the `capacity:` section's); absent: latency unbounded, errors 1%. */
+export function normalizeSlo(raw: unknown, path: ValuePath, issues: IssueCollector): SearchSlo {
   const slo: SearchSlo = { latency: [], maxErrorRate: DEFAULT_MAX_ERROR_RATE };
   if (typeof raw !== 'object' || raw === null) return slo;
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {

@@ -11,6 +11,7 @@ import { loadFeederRows } from './feeders.js';
 import type { IssueCollector } from './issue-collector.js';
 import { didYouMean } from './nearest-key.js';
 import { asRecord, durationAt, integerOr, isRecord, parseAt, stringOr, textMapAt } from './normalize-fields.js';
+import { normalizeCapacityPlan } from './normalize-capacity-plan.js';
 import { normalizeCollect } from './normalize-collect.js';
 import { normalizeFaults } from './normalize-faults.js';
 import { normalizePhases } from './normalize-phases.js';
@@ -60,6 +61,8 @@ export function normalizeScenario(raw: unknown, options: NormalizeOptions, issue
     environment,
   };
   if (targetRef !== undefined) scenario.targetRef = targetRef;
+  const capacity = normalizeCapacityPlan(root.capacity, { rawPhases: root.phases, phases, targets: environment.targets, targetRef }, issues);
+  if (capacity !== undefined) scenario.capacity = capacity;
   return scenario;
 }
 

@@ -47,12 +47,28 @@ export const phaseDefinitions: Record<string, Schema> = {
   ),
 };
 
+/** A capacity search's objective; also the `capacity:` section's. */
+export const sloSchema: Schema = {
+  description: 'What a level must meet to hold, e.g. { p99: 250ms, errors: 0.1% }. Latency counts from when each request was due.',
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    p50: duration('Highest p50.', true),
+    p90: duration('Highest p90.', true),
+    p95: duration('Highest p95.', true),
+    p99: duration('Highest p99.', true),
+    'p99.9': duration('Highest p99.9.', true),
+    errors: { description: 'Highest share of failed requests: 1%, 0.1% or a fraction. Default 1%.', type: ['string', 'number'] },
+  },
+};
+
 phaseDefinitions['capacity-search'] = {
   description:
     'Open model, searching: hold one arrival rate after another from `from` up to `to` and record the highest at which `slo` held (the knee). Ends at the first level that fails, after `refine` bisections.',
   type: 'object',
   additionalProperties: false,
-  required: ['executor', 'from', 'to', 'slo'],
+  required: ['executor', 'from', 'to'],
   properties: {
     name: phaseName,
     executor: { description: 'Search for the highest arrival rate that meets the SLO.', const: 'capacity-search' },
@@ -63,20 +79,7 @@ phaseDefinitions['capacity-search'] = {
     levelDuration: duration('How long each level is held; long enough for stable percentiles. Default 20s.', true),
     warmup: duration('The start of each level not judged, while the target settles to the new rate. Default a quarter of levelDuration.'),
     refine: integer('Bisections between the last level that held and the first that failed. Default 2.', 0),
-    slo: {
-      description: 'What a level must meet to hold, e.g. { p99: 250ms, errors: 0.1% }. Latency counts from when each request was due.',
-      type: 'object',
-      additionalProperties: false,
-      minProperties: 1,
-      properties: {
-        p50: duration('Highest p50.', true),
-        p90: duration('Highest p90.', true),
-        p95: duration('Highest p95.', true),
-        p99: duration('Highest p99.', true),
-        'p99.9': duration('Highest p99.9.', true),
-        errors: { description: 'Highest share of failed requests: 1%, 0.1% or a fraction. Default 1%.', type: ['string', 'number'] },
-      },
-    },
+    slo: { ...sloSchema, description: `${sloSchema.description as string} Default: the \`capacity:\` section's slo.` },
     maxInFlight,
   },
 };

@@ -4,6 +4,7 @@
 // files; value kinds (durations, rates, …) are inlined rather than $ref'd so each use carries its own
 // description.
 
+import { capacitySchema } from './capacity-schema.js';
 import { collectSchema, faultsSchema, sourceDefinitions, sourceSchema, targetsSchema } from './environment-schema.js';
 import { phaseDefinitions, phaseSchema } from './phase-schema.js';
 import { SIZE_PATTERN } from './size.js';
@@ -106,6 +107,7 @@ export const scenarioJsonSchema = {
     targets: targetsSchema,
     collect: collectSchema,
     faults: faultsSchema,
+    capacity: capacitySchema,
   },
   definitions: {
     step: stepSchema,

@@ -96,6 +96,8 @@ flows:
 #   ramping-arrival-rate   from, to, duration, maxInFlight  (open model: linear ramp)
 #   constant-vus           vus, duration                    (closed model: fixed users)
 #   ramping-vus            from, to, duration               (closed model: linear ramp)
+#   capacity-search        from, to, step, levelDuration, slo (open model: finds the highest rate
+#                          that meets slo, the knee; see capacity: below)
 # Rates are per second: 200 or "200/s"; also "6000/m". maxInFlight defaults to 1000; iterations due
 # beyond it are counted as dropped.
 phases:
@@ -135,6 +137,18 @@ collect:
 #   - { at: 30s, kill: leader, of: kv, for: 10s }     # a crash, restarted 10 s later
 #   - { at: 60s, pause: kv/2, for: 5s }
 faults: []
+
+# Capacity planning: size a target under targets: for a peak rate under an SLO, from the knee a
+# capacity-search phase finds; replicas: [1, 2, 4] repeats the run at each count and fits the
+# scaling. The run then writes recommendation.json and kubernetes.yaml; \`loadtest verify\` re-runs
+# the recommendation at peak. It needs a target this scenario starts, so here it is an example:
+# capacity:
+#   target: api
+#   peak: 200/s
+#   slo: { p99: 250ms, errors: 1% }
+#   headroom: 30%
+#   nPlusOne: true
+#   replicas: [1, 2]
 `;
 
 /** The data files the starter scenario reads, by file name relative to it. */

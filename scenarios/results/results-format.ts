@@ -33,9 +33,10 @@ export interface HeaderRecord {
   mode: 'scenario' | 'bench';
   /**
    * `thresholds`: every threshold the run is judged by; `abortOnFail`: those that stop it when they
-   * fail; `targetRef`: the launched target the load went to, when `target:` named one.
+   * fail; `targetRef`: the launched target the load went to, when `target:` named one; `capacity`:
+   * the scenario's capacity plan, so a recommendation can be drawn from the stream alone.
    */
-  scenario: { name: string; file: string; target: string; thresholds: string[]; abortOnFail?: string[]; targetRef?: string };
+  scenario: { name: string; file: string; target: string; thresholds: string[]; abortOnFail?: string[]; targetRef?: string; capacity?: CapacityPlanRecord };
   /** The scenario's flows and their request steps in order, so reports can group steps by flow. */
   flows?: Array<{ name: string; weight: number; steps: string[] }>;
   phases: PhasePlan[];
@@ -43,6 +44,16 @@ export interface HeaderRecord {
   generator: { hostname: string; cpus: number; node: string; pid: number };
   /** The targets the run started itself: replica ids and the resources asked for (enforced: in cgroups). */
   targets?: Record<string, LaunchedTargetInfo>;
+}
+
+/** The `capacity:` section as the stream keeps it (rates per second, ratios as fractions). */
+export interface CapacityPlanRecord {
+  target: string;
+  peakRps: number;
+  slo: { latency: Array<{ metric: string; maxMs: number }>; maxErrorRate: number };
+  headroom: number;
+  nPlusOne: boolean;
+  cpuLimit: { kind: 'none' } | { kind: 'multiple-of-request'; multiple: number };
 }
 
 export interface LaunchedTargetInfo {

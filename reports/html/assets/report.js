@@ -300,6 +300,8 @@
     }
     if (id === 'throughput') return throughputSpec();
     if (id === 'distribution') return distributionSpec();
+    if (id === 'capacity-search') return capacitySearchSpec();
+    if (id === 'capacity-scaling') return capacityScalingSpec();
     throw new Error('unknown chart ' + id);
   }
 
@@ -356,6 +358,133 @@
         ],
       },
       [x, d.ms],
+    ];
+  }
+
+  // ---- the capacity section: searches (latency against the rate offered) and scaling (knees against replicas) ----
+
+  // Red is kept for failure, so the searches' own colours leave it out.
+  var SEARCH_COLOURS = ['#0969da', '#1a7f37', '#8250df', '#bc4c00', '#0a7b83', '#bf3989', '#6e7781', '#953800'];
+  var FAIL_COLOUR = '#cf222e';
+  var NO_POINTS = { show: false };
+
+  function noPath() {
+    return null;
+  }
+
+  /** Dotted vertical lines at x values, each labelled at the top (labels stacked so they do not overlap). */
+  function verticalMarkers(marks) {
+    return {
+      hooks: {
+        draw: [
+          function (u) {
+            var ctx = u.ctx;
+            var box = u.bbox;
+            var ratio = uPlot.pxRatio;
+            ctx.save();
+            ctx.font = 11 * ratio + 'px system-ui, sans-serif';
+            ctx.textAlign = 'left';
+            ctx.textBaseline = 'alphabetic';
+            marks.forEach(function (mark, i) {
+              var x = u.valToPos(mark.x, 'x', true);
+              if (!isFinite(x) || x < box.left - 1 || x > box.left + box.width + 1) return;
+              ctx.strokeStyle = mark.colour;
+              ctx.lineWidth = 1.5 * ratio;
+              ctx.setLineDash([2 * ratio, 3 * ratio]);
+              ctx.beginPath();
+              ctx.moveTo(x, box.top);
+              ctx.lineTo(x, box.top + box.height);
+              ctx.stroke();
+              ctx.setLineDash([]);
+              var width = ctx.measureText(mark.label).width;
+              var tx = x + 4 * ratio + width > box.left + box.width ? x - 4 * ratio - width : x + 4 * ratio;
+              var ty = box.top + (12 + 13 * (i % 4)) * ratio;
+              ctx.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+              ctx.lineWidth = 3 * ratio;
+              ctx.strokeText(mark.label, tx, ty);
+              ctx.fillStyle = mark.colour;
+              ctx.fillText(mark.label, tx, ty);
+            });
+            ctx.restore();
+          },
+        ],
+      },
+    };
+  }
+
+  function capacitySearchSpec() {
+    var c = data.capacity.search;
+    var series = [{ label: 'offered', value: legendValue(perSecond) }];
+    var columns = [c.rate];
+    var knees = [];
+    c.searches.forEach(function (s, i) {
+      var colour = SEARCH_COLOURS[i % SEARCH_COLOURS.length];
+      series.push(line(s.label, colour, ms, { spanGaps: true, points: { show: true, size: 6, fill: colour } }));
+      columns.push(s.latency);
+      if (s.kneeRps != null) knees.push({ x: s.kneeRps, colour: colour, label: 'knee ' + s.label + ': ' + perSecond(s.kneeRps) });
+    });
+    c.searches.forEach(function (s) {
+      series.push(line('failed, ' + s.label, FAIL_COLOUR, ms, { paths: noPath, points: { show: true, size: 12, width: 2, stroke: FAIL_COLOUR, fill: 'rgba(255, 255, 255, 0)' } }));
+      columns.push(s.failed);
+    });
+    if (c.sloMs != null) {
+      series.push(line('SLO ' + c.metric + ' bound', FAIL_COLOUR, ms, { dash: [6, 4], width: 1.25, points: NO_POINTS }));
+      columns.push(constant(c.sloMs, c.rate.length));
+    }
+    return [
+      {
+        height: 280,
+        scales: { x: { time: false }, y: { distr: 3 } },
+        cursor: { drag: { x: true, y: false } },
+        series: series,
+        axes: [
+          { values: ticks(perSecond), space: 70 },
+          { values: ticks(ms), size: 70 },
+        ],
+        plugins: [verticalMarkers(knees)],
+      },
+      columns,
+    ];
+  }
+
+  function capacityScalingSpec() {
+    var c = data.capacity.scaling;
+    var n = c.replicas.length;
+    var series = [{ label: 'replicas', value: legendValue(sig) }];
+    var columns = [c.replicas];
+    if (c.curve) {
+      series.push(line(c.curveLabel, PALETTE[3], perSecond, { width: 2, points: NO_POINTS }));
+      columns.push(c.curve);
+    }
+    c.measured.forEach(function (column, i) {
+      series.push(line(i === 0 ? 'measured knee' : 'measured knee, repeat ' + i, PALETTE[0], perSecond, { paths: noPath, points: { show: true, size: 9, fill: PALETTE[0] } }));
+      columns.push(column);
+    });
+    series.push(line('required (peak + headroom)', FAIL_COLOUR, perSecond, { dash: [6, 4], width: 1.25, points: NO_POINTS }));
+    columns.push(constant(c.requiredRps, n));
+    series.push(line('peak', LIMIT_COLOUR, perSecond, { dash: [2, 3], width: 1.25, points: NO_POINTS }));
+    columns.push(constant(c.peakRps, n));
+    var marks = c.recommendedReplicas == null ? [] : [{ x: c.recommendedReplicas, colour: PALETTE[2], label: 'recommended: ' + c.recommendedReplicas }];
+    return [
+      {
+        height: 280,
+        scales: {
+          x: { time: false },
+          y: {
+            range: function (_u, _min, max) {
+              return [0, max > 0 ? max * 1.08 : 1];
+            },
+          },
+        },
+        cursor: { drag: { x: true, y: false } },
+        series: series,
+        axes: [
+          { values: ticks(sig), incrs: [1, 2, 4, 5, 10, 20, 50, 100], label: 'replicas', space: 40 },
+          { values: ticks(perSecond), size: 70 },
+        ],
+        plugins: [verticalMarkers(marks)],
+      },
+      columns,
     ];
   }
 

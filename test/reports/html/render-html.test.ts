@@ -6,6 +6,7 @@ import { formatBytes, formatClock, formatDuration, formatMs, formatNumber, forma
 import { renderHtmlReport, type ReportInput } from '../../../reports/html/render-html.js';
 import { buildReportData, chartIds, type ReportData } from '../../../reports/html/report-data.js';
 import { buildSampleReport, HOSTILE_STRINGS } from './sample-analysis.js';
+import { chartContainers, decodeEntities } from './report-html-text.js';
 
 // The HTML report without a browser: structure, escaping, the embedded data and its size. What it
 // looks like and that it draws is checked in Chromium by report-browser.e2e.ts.
@@ -25,20 +26,6 @@ function embeddedData(html: string): ReportData {
   const block = scripts(html).find((s) => s.attributes.includes('application/json'));
   assert.ok(block, 'no embedded data block');
   return JSON.parse(block.body) as ReportData;
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-function chartContainers(html: string): string[] {
-  return [...html.matchAll(/data-chart="([^"]*)"/g)].map((m) => m[1] ?? '');
 }
 
 describe('embedJson', () => {
@@ -144,7 +131,7 @@ describe('renderHtmlReport', () => {
   });
 
   it('puts the sections in reading order', () => {
-    const order = ['verdict', 'gates', 'warnings', 'timeline', 'resources', 'correlations', 'throughput', 'breakdown', 'distribution', 'errors', 'fault-drill', 'resource-table', 'recommendations', 'environment'];
+    const order = ['verdict', 'gates', 'warnings', 'timeline', 'resources', 'correlations', 'throughput', 'breakdown', 'distribution', 'errors', 'fault-drill', 'resource-table', 'capacity', 'environment'];
     const positions = order.map((id) => html.indexOf(`<section id="${id}"`));
     for (const [i, p] of positions.entries()) assert.ok(p > 0, `section ${order[i]} missing`);
     assert.deepEqual([...positions].sort((a, b) => a - b), positions);

@@ -41,6 +41,6 @@ describe('capacity-search phases', () => {
     ]);
     const missing = await issuesOf(HEAD + '  - { executor: capacity-search, from: 5, to: 50 }\n');
     assert.equal(missing.length, 1);
-    assert.match(missing[0]!, /capacity-search needs "slo"/);
+    assert.match(missing[0]!, /phases\[0\]: a capacity-search phase needs slo: \(or a capacity: section with one\)/);
   });
 });

@@ -37,8 +37,10 @@ describe('starter scenario', () => {
   });
 
   it('shows every top-level key of the language', () => {
+    // capacity: sizes a target the scenario starts; the starter runs against a URL, so it shows it commented.
+    const commented = new Set(['capacity']);
     for (const key of Object.keys(scenarioJsonSchema.properties).filter((key) => key !== '$schema')) {
-      assert.match(starterScenarioYaml, new RegExp(`^${key}:`, 'm'), `starter lacks "${key}"`);
+      assert.match(starterScenarioYaml, new RegExp(`^${commented.has(key) ? '# ' : ''}${key}:`, 'm'), `starter lacks "${key}"`);
     }
     for (const key of ['capture:', 'check:', 'think:', 'loop:', 'json:', 'header:', 'regex:', 'latency:', 'query:', 'headers:', 'order:']) {
       assert.ok(starterScenarioYaml.includes(key), `starter lacks "${key}"`);
