@@ -22,7 +22,8 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
     const replicas = replicaCount(results, target);
     const resources = results.records.filter((r): r is ResourceRecord => r.type === 'resource' && r.target === target);
     for (const search of summary.capacitySearch ?? []) {
-      if (search.kneeRps === null) continue;
+      // A search cut short (the run was stopped) has a knee that is only a lower bound: nothing to size from.
+      if (search.kneeRps === null || !search.finished) continue;
       evidence.knees.push({ replicas, kneeRps: search.kneeRps, failedRps: search.failedRps, searchSteps: search.levels.length });
       for (const level of search.levels) {
         if (!level.passed) continue;
@@ -32,7 +33,7 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
     }
   }
   if (evidence.knees.length === 0) {
-    throw new Error(`no finished capacity search with a knee for target "${target}" in the given results (a capacity-search phase must hold at least one level)`);
+    throw new Error(`no finished capacity search with a knee for target "${target}" in the given results (a capacity-search phase must hold at least one level and run to its end)`);
   }
   evidence.steps.sort((a, b) => a.rpsPerReplica - b.rpsPerReplica);
   return evidence;

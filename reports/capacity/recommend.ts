@@ -33,6 +33,7 @@
 //    HPA is a safety net for traffic beyond plan, not the plan. maxReplicas = the USL's best whole N
 //    when the fit has a peak, otherwise the cap. A tier that does not scale gets min = max: an HPA
 //    cannot help it.
+import { cpuCostModel } from './cpu-cost.js';
 import { explainDifference } from './explain-difference.js';
 import { mean, nearestRankPercentile } from '../percentile.js';
 import { cpuQuantity, formatCores, formatMebibytes, memoryQuantity, roundCpuCoresUp, roundMemoryBytesUp } from './quantity.js';
@@ -215,6 +216,7 @@ export function recommendTarget(plan: PlanInputs, evidence: TargetEvidence, opti
       kneeRpsPerReplica,
       cpuAtKneeCores: cpuAtKnee,
       peakWorkingSetBytes: peakWorkingSet,
+      cpuPerRequestCoreSeconds: cpuCostModel(steps)?.coresPerRps ?? null,
     },
     reference: referenceRecommendations(steps.flatMap((s) => s.samples)),
   };

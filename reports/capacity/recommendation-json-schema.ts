@@ -128,6 +128,7 @@ const target: Schema = {
         kneeRpsPerReplica: number('Per-replica load at the knee step.', { minimum: 0 }),
         cpuAtKneeCores: number('Mean CPU per replica at the knee, cores.', { minimum: 0 }),
         peakWorkingSetBytes: { type: 'integer', minimum: 0, description: 'Highest working set of any replica in any step, bytes.' },
+        cpuPerRequestCoreSeconds: nullable({ type: 'number' }, 'What one request costs in CPU, core-seconds (0.004 = 4 ms of one core): the slope of mean per-replica CPU over per-replica load across the levels that held; null with fewer than two loads.'),
       },
     },
     reference: {

@@ -77,6 +77,7 @@ function roundedSizing(s: SizingEvidence): SizingEvidence {
     kneeRpsPerReplica: round(s.kneeRpsPerReplica, 2),
     cpuAtKneeCores: round(s.cpuAtKneeCores, 4),
     peakWorkingSetBytes: Math.round(s.peakWorkingSetBytes),
+    cpuPerRequestCoreSeconds: s.cpuPerRequestCoreSeconds === null ? null : round(s.cpuPerRequestCoreSeconds, 6),
   };
 }
 

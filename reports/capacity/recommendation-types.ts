@@ -113,6 +113,8 @@ export interface SizingEvidence {
   kneeRpsPerReplica: number;
   cpuAtKneeCores: number;
   peakWorkingSetBytes: number;
+  /** CPU per request (core-seconds), the slope of mean CPU over load across the levels that held; null when fewer than two loads. */
+  cpuPerRequestCoreSeconds: number | null;
 }
 
 export interface TargetRecommendation {
