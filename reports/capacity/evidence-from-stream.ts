@@ -10,6 +10,9 @@ import type { UsageSample } from './usage-sample.js';
 // used while that level was judged. Several streams of the same target at different replica counts
 // add up to one evidence with several knees (a scaling experiment).
 
+/** How far a resource sample's edges may stray from the level's window (interval timers fire late). */
+const SAMPLE_JITTER_S = 0.25;
+
 export interface SearchRun {
   results: Results;
   summary: RunSummary;
@@ -27,7 +30,9 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
       evidence.knees.push({ replicas, kneeRps: search.kneeRps, failedRps: search.failedRps, searchSteps: search.levels.length });
       for (const level of search.levels) {
         if (!level.passed) continue;
-        const inWindow = resources.filter((r) => r.t >= level.from - 1e-6 && r.t + r.dur <= level.to + 1.5);
+        // Samples wholly inside the judged window (give or take the recorder's timer jitter): the
+        // sample after it belongs to the next level's warm-up, at another rate.
+        const inWindow = resources.filter((r) => r.t >= level.from - SAMPLE_JITTER_S && r.t + r.dur <= level.to + SAMPLE_JITTER_S);
         evidence.steps.push(stepUsage(level.rate / replicas, inWindow));
       }
     }

@@ -16,7 +16,7 @@ import { runCli } from '../helpers/cli.js';
 // the machine enforces limits), so one replica serves at most about 0.5 / 0.010 = 50 requests a
 // second. `recommend` must find that capacity, size replicas for a peak, and write a valid
 // recommendation.json and Kubernetes YAML. The burn is large beside the service's own HTTP work
-// (~0.4 ms a request), so the analytic answer is the burn's, and the SLO leaves the queue room
+// (0.5–1 ms a request), so the analytic answer is the burn's, and the SLO leaves the queue room
 // (p99 250 ms = 25 service times), so the knee sits near the quota rather than well before it.
 
 const PAYMENT = fileURLToPath(new URL('../../fixtures/shop/payment-main.js', import.meta.url));
