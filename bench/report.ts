@@ -35,10 +35,10 @@ import { chromiumPath } from '../test/helpers/browser.js';
 import { mulberry32 } from '../test/helpers/mulberry32.js';
 import { parseFlags } from './lib/args.js';
 import { BenchError } from './lib/bench-error.js';
-import { fmtInt, fmtMiB, fmtRatio, lastLines, median, table } from './lib/format.js';
+import { fmtInt, fmtMiB, fmtRatio, median, table } from './lib/format.js';
 import { CLI } from './lib/paths.js';
-import { collect, start } from './lib/processes.js';
 import { runBench } from './lib/run-bench.js';
+import { alternate, PARSE_EVERY_LINE, wallSeconds } from './lib/whole-process-timing.js';
 
 const RENDER_BUDGET_S = 3;
 const SIZE_BUDGET_BYTES = 3_000_000;
@@ -298,44 +298,6 @@ function hourStream(regenerate: boolean): string {
 }
 
 // ---- rendering as a whole process ----
-
-/** The least any reader of the stream does: read it and parse every line. */
-const PARSE_EVERY_LINE = `const text = require('node:fs').readFileSync(process.argv[1], 'utf8');
-let n = 0;
-for (const line of text.split('\\n')) if (line !== '') { JSON.parse(line); n++; }
-if (n === 0) process.exit(1);`;
-
-async function wallSeconds(command: string, args: string[], label: string): Promise<number> {
-  const began = performance.now();
-  const finished = await collect(start(command, args), 120_000);
-  const seconds = (performance.now() - began) / 1000;
-  if (finished.code !== 0) throw new BenchError(`${label} exited ${finished.code}: ${lastLines(finished.stderr || finished.stdout)}`);
-  return seconds;
-}
-
-/**
- * One warm-up round, then `rounds` counted; each round runs both, taking turns at going first so
- * neither always gets the warmer (or noisier) half of the round.
- */
-async function alternate(a: () => Promise<number>, b: () => Promise<number>, rounds: number): Promise<[number[], number[]]> {
-  const as: number[] = [];
-  const bs: number[] = [];
-  for (let round = 0; round <= rounds; round++) {
-    let aValue: number;
-    let bValue: number;
-    if (round % 2 === 0) {
-      aValue = await a();
-      bValue = await b();
-    } else {
-      bValue = await b();
-      aValue = await a();
-    }
-    if (round === 0) continue;
-    as.push(aValue);
-    bs.push(bValue);
-  }
-  return [as, bs];
-}
 
 interface RenderFigures {
   report: number[];

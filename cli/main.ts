@@ -10,6 +10,8 @@ import { demoCommand } from './demo.js';
 import { gateCommand } from './gate.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { initCommand } from './init.js';
+import { mergeCommand } from './merge.js';
+import { k8sCommand } from './k8s.js';
 import { recommendCommand } from './recommend.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -23,7 +25,7 @@ const program = new Command('loadtest')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), recommendCommand(), verifyCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand(), demoCommand()]) {
+for (const command of [runCommand(), benchCommand(), reportCommand(), gateCommand(), mergeCommand(), recommendCommand(), verifyCommand(), validateCommand(), initCommand(), schemaCommand(), clusterCommand(), k8sCommand(), demoCommand()]) {
   program.addCommand(command.exitOverride());
 }
 

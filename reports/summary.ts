@@ -18,6 +18,7 @@ export function summarise(results: Results): RunSummary {
   const phases = new Map<string, { traffic: TrafficAccumulator; iterations: IterationAccumulator; startS?: number; endS?: number; lastStepInterval: Interval | undefined }>();
   const errorMessages = new Map<string, { step: string; outcome: Outcome; message: string; count: number }>();
   const generator: RunSummary['generator'] = { maxRssBytes: 0, maxEventLoopDelayMs: 0, cpuSeconds: 0, saturatedSeconds: 0 };
+  const saturatedAt = new Set<number>();
   const resources: ResourceRecord[] = [];
   const faults: RunSummary['faults'] = [];
   const outages: RunSummary['outages'] = [];
@@ -77,7 +78,9 @@ export function summarise(results: Results): RunSummary {
         generator.cpuSeconds += record.cpuUs / 1e6;
         break;
       case 'host':
-        if (record.saturated !== undefined) {
+        // A merged stream has one host record per worker per second: a second counts once, however many workers were saturated in it.
+        if (record.saturated !== undefined && !saturatedAt.has(Math.round(record.t * 1000))) {
+          saturatedAt.add(Math.round(record.t * 1000));
           generator.saturatedSeconds += record.dur;
           generator.saturatedReason ??= record.saturated;
         }

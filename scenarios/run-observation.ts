@@ -17,14 +17,19 @@ export interface Observation {
   stopNow(): void;
 }
 
-export function startObservation(scenario: Scenario, environment: LaunchedEnvironment | undefined, recorder: Recorder, clock: RunClock): Observation {
+/**
+ * `sampleTargets` false (every worker of a segmented run but the first): the targets' resources are
+ * sampled by one worker only, or the merged stream would hold each sample N times; the host and
+ * the generator are still sampled, since each worker is its own process and machine.
+ */
+export function startObservation(scenario: Scenario, environment: LaunchedEnvironment | undefined, recorder: Recorder, clock: RunClock, sampleTargets = true): Observation {
   const { collect, faults } = scenario.environment;
   const nowMs = (): number => clock.nowS() * 1000;
   const host = new HostSampler();
   let lastCpu = process.cpuUsage();
   let lastHostMs: number | undefined;
   const sampler = new Sampler({
-    sources: sourcesFor(collect.sources, environment, collect.intervalMs),
+    sources: sampleTargets ? sourcesFor(collect.sources, environment, collect.intervalMs) : [],
     intervalMs: collect.intervalMs,
     nowMs,
     onSamples: (source, samples, intervalMs) => recorder.append(samples.map((s) => resourceRecord(s, sourceKind(source.name), intervalMs))),

@@ -10,6 +10,8 @@ import { HttpClient } from './http/http-client.js';
 import { ReplicaBalancer } from './http/replica-balancer.js';
 import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { CapacityPlanSpec, Scenario } from './model.js';
+import { WHOLE, type Segment } from './segment.js';
+import { waitForStart } from './start-time.js';
 import { Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
@@ -25,6 +27,10 @@ import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
 export interface RunOptions {
   /** Directory the results stream is written to. */
   outDir: string;
+  /** This worker's share of the load (`--segment i/N`); the whole by default. */
+  segment?: Segment;
+  /** Wall-clock time (ms since epoch) the load starts at, after the targets are up (`--start-at`): workers start together. */
+  startAtEpochMs?: number;
   onInterval?: (snapshot: IntervalSnapshot) => void;
   /** Told about the targets the run starts (and what it could not give them), as it happens. */
   onNote?: (level: 'info' | 'warning', message: string) => void;
@@ -69,6 +75,7 @@ interface Measuring {
  */
 export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   const resultsFile = join(options.outDir, RESULTS_FILE_NAME);
+  const segment = options.segment ?? WHOLE;
   let stopping = false;
   let resolveStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => (resolveStop = resolve));
@@ -105,8 +112,12 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     }
     if (stopping) return endBeforeLoad('interrupted', 'stopped while the targets were starting');
     const effective = withLaunchedTarget(scenario, environment);
+    if (options.startAtEpochMs !== undefined) {
+      await waitForStart(options.startAtEpochMs, note, () => stopping);
+      if (stopping) return endBeforeLoad('interrupted', 'stopped while waiting for the start time');
+    }
     const clock = new RunClock();
-    const header = buildHeader(effective.scenario, clock, environment);
+    const header = buildHeader(effective.scenario, clock, environment, segment);
     const writer = new ResultsWriter(resultsFile, header);
     const watch = options.watchRecords?.(header);
     if (watch !== undefined) {
@@ -129,9 +140,9 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
     for (const n of notes) recorder.event(n.level, n.message, 'launcher');
     const client = new HttpClient(effective.scenario);
     const runner = new FlowRunner(effective.scenario, client, recorder, effective.balancer);
-    const launcher = new IterationLauncher(effective.scenario, compileFlows(effective.scenario), runner, recorder, options.random ?? Math.random);
+    const launcher = new IterationLauncher(effective.scenario, compileFlows(effective.scenario), runner, recorder, options.random ?? Math.random, segment);
     recorder.start();
-    const observation = startObservation(scenario, environment, recorder, clock);
+    const observation = startObservation(scenario, environment, recorder, clock, segment.index === 0);
     const current: Measuring = { recorder, launcher, client, observation, finish: runEnding(recorder, writer) };
     measuring = current;
     try {
@@ -151,7 +162,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
           nowS: () => clock.nowS(),
         };
         recorder.phaseStarted(index);
-        await createExecutor(phase).run(context);
+        await createExecutor(phase, segment).run(context);
         recorder.phaseEnded(index);
       }
       const drainMs = stopping ? (options.stopDrainMs ?? DEFAULT_STOP_DRAIN_MS) : scenario.gracefulStopMs;
@@ -245,7 +256,7 @@ function maxTimeoutMs(scenario: Scenario): number {
   return max;
 }
 
-function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedEnvironment | undefined): HeaderRecord {
+function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedEnvironment | undefined, segment: Segment = WHOLE): HeaderRecord {
   let startS = 0;
   const phases: PhasePlan[] = scenario.phases.map((phase) => {
     const plan = {
@@ -278,6 +289,7 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
     phases,
     histogram: { unit: 'us', significantDigits: 3 },
     generator: { hostname: hostname(), cpus: availableParallelism(), node: process.version, pid: process.pid },
+    ...(segment.count > 1 ? { segment: { index: segment.index, count: segment.count } } : {}),
   };
   const targets = Object.values(scenario.environment.targets);
   if (targets.length > 0) {

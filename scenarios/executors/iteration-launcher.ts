@@ -6,6 +6,7 @@ import type { FlowRunner } from '../flow/flow-runner.js';
 import type { IterationStatus, MetricsSink } from '../metrics-sink.js';
 import type { DataRow, Scenario } from '../model.js';
 import { pickWeighted } from '../flow/weighted-pick.js';
+import { globalIndex, WHOLE, type Segment } from '../segment.js';
 
 /**
  * Starts iterations for the executors: picks a flow by weight, draws one row from every feeder,
@@ -20,17 +21,19 @@ export class IterationLauncher {
   readonly #feeders: Array<{ name: string; next(): DataRow | undefined }>;
   readonly #inFlightByPhase: number[] = [];
   readonly #abort = new AbortController();
+  readonly #segment: Segment;
   #iteration = 0;
   #inFlight = 0;
   #onIdle: (() => void) | undefined;
 
-  constructor(scenario: Scenario, flows: CompiledFlow[], runner: FlowRunner, sink: MetricsSink, random: () => number) {
+  constructor(scenario: Scenario, flows: CompiledFlow[], runner: FlowRunner, sink: MetricsSink, random: () => number, segment: Segment = WHOLE) {
+    this.#segment = segment;
     this.#flows = flows;
     this.#runner = runner;
     this.#sink = sink;
     this.#random = random;
     this.#feeders = Object.values(scenario.data).map((spec) => {
-      const feeder = createFeeder(spec, random);
+      const feeder = createFeeder(spec, random, segment);
       return { name: spec.name, next: () => feeder.next() };
     });
   }
@@ -50,7 +53,8 @@ export class IterationLauncher {
     this.#sink.iterationStarted(phase, Math.max(0, (startedMs - intendedMs) * 1000));
     this.#inFlight++;
     this.#inFlightByPhase[phase] = (this.#inFlightByPhase[phase] ?? 0) + 1;
-    const context = { phase, vu, iteration: this.#iteration++, intendedStartMs: intendedMs, rows };
+    // {{iteration}} stays unique across workers: a segment's iterations are its stripe of the whole.
+    const context = { phase, vu, iteration: globalIndex(this.#iteration++, this.#segment), intendedStartMs: intendedMs, rows };
     // The runner turns every failure into an outcome and never rejects, so one continuation is enough.
     return this.#runner.runIteration(flow, context, this.#abort.signal).then((status) => this.#ended(phase, intendedMs, status));
   }

@@ -1,6 +1,7 @@
 import type { RampingArrivalRatePhase } from '../model.js';
 import { runArrivalSchedule } from './arrival-schedule.js';
 import type { Executor, PhaseContext } from './phase-context.js';
+import { segmentSchedule, WHOLE, type Segment } from '../segment.js';
 
 /**
  * Open model with the rate moving linearly from `from` to `to` over the phase. The number of
@@ -8,11 +9,14 @@ import type { Executor, PhaseContext } from './phase-context.js';
  * iteration i is due where N(t) = i.
  */
 export class RampingArrivalRate implements Executor {
-  constructor(private readonly phase: RampingArrivalRatePhase) {}
+  constructor(
+    private readonly phase: RampingArrivalRatePhase,
+    private readonly segment: Segment = WHOLE,
+  ) {}
 
   run(context: PhaseContext): Promise<void> {
     const { from, to, durationMs, maxInFlight } = this.phase;
-    return runArrivalSchedule(context, durationMs, (i) => rampOffsetMs(i, from, to, durationMs), maxInFlight);
+    return runArrivalSchedule(context, durationMs, segmentSchedule((i) => rampOffsetMs(i, from, to, durationMs), this.segment), maxInFlight);
   }
 }
 

@@ -3,6 +3,7 @@ import type { RampingVusPhase } from '../model.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Executor, PhaseContext } from './phase-context.js';
 import { runVirtualUser } from './vu-loop.js';
+import { ownsVu, vuShare, WHOLE, type Segment } from '../segment.js';
 
 const CONTROL_PERIOD_MS = 100;
 
@@ -12,7 +13,10 @@ const CONTROL_PERIOD_MS = 100;
  * current iteration and leave.
  */
 export class RampingVus implements Executor {
-  constructor(private readonly phase: RampingVusPhase) {}
+  constructor(
+    private readonly phase: RampingVusPhase,
+    private readonly segment: Segment = WHOLE,
+  ) {}
 
   async run(context: PhaseContext): Promise<void> {
     const { from, to, durationMs } = this.phase;
@@ -24,12 +28,12 @@ export class RampingVus implements Executor {
       if (now >= endMs || context.stopping()) break;
       target = targetVus(now - context.startMs, from, to, durationMs);
       for (let vu = 1; vu <= target; vu++) {
-        if (running.has(vu)) continue;
+        if (running.has(vu) || !ownsVu(vu, this.segment)) continue;
         running.add(vu);
         const keepGoing = (): boolean => vu <= target && performance.now() < endMs;
         void runVirtualUser(vu, context, keepGoing).finally(() => running.delete(vu));
       }
-      context.setVus(Math.min(target, running.size));
+      context.setVus(Math.min(vuShare(target, this.segment), running.size));
       // A plain timer, polled: waiting on the stop promise here would add a reaction to it every
       // period for the whole phase; 100 ms is responsive enough for a stop request.
       await sleep(Math.min(CONTROL_PERIOD_MS, endMs - now));

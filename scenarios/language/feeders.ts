@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DataRow, FeederSpec } from '../model.js';
+import { globalIndex, WHOLE, type Segment } from '../segment.js';
 
 export interface Feeder {
   /** The next row, or undefined when a `unique` feeder is exhausted (or has no rows). */
@@ -69,23 +70,30 @@ function typeName(value: unknown): string {
  * A row source for one feeder. `random` is injected so runs are reproducible from a seed.
  * sequential: rows in order, wrapping around; random: uniform with replacement; unique: each row once.
  */
-export function createFeeder(spec: FeederSpec, random: () => number): Feeder {
+/**
+ * A feeder over `spec.rows`. Under a segment (one of N workers) sequential and unique feeders hand
+ * out this worker's stripe: its k-th draw is row kN + i, the row a single generator would have given
+ * that iteration, so a unique row goes to one worker only.
+ */
+export function createFeeder(spec: FeederSpec, random: () => number, segment: Segment = WHOLE): Feeder {
   const { rows } = spec;
-  let index = 0;
+  let draws = 0;
   switch (spec.order) {
     case 'sequential':
       return {
-        next: () => {
-          if (rows.length === 0) return undefined;
-          const row = rows[index];
-          index = (index + 1) % rows.length;
-          return row;
-        },
+        next: () => (rows.length === 0 ? undefined : rows[globalIndex(draws++, segment) % rows.length]),
       };
     case 'random':
       // min() guards against a random source that can return exactly 1.
       return { next: () => (rows.length === 0 ? undefined : rows[Math.min(rows.length - 1, Math.floor(random() * rows.length))]) };
     case 'unique':
-      return { next: () => (index < rows.length ? rows[index++] : undefined) };
+      return {
+        next: () => {
+          const index = globalIndex(draws, segment);
+          if (index >= rows.length) return undefined;
+          draws++;
+          return rows[index];
+        },
+      };
   }
 }

@@ -44,6 +44,18 @@ export interface HeaderRecord {
   generator: { hostname: string; cpus: number; node: string; pid: number };
   /** The targets the run started itself: replica ids and the resources asked for (enforced: in cgroups). */
   targets?: Record<string, LaunchedTargetInfo>;
+  /**
+   * Set when this stream is one worker's share of a run split across several generators
+   * (`loadtest run --segment i/N`): `index` is 0-based, `count` the number of workers. Their streams
+   * are put back together by `loadtest merge`.
+   */
+  segment?: { index: number; count: number };
+  /**
+   * Set on a stream written by `loadtest merge`: how many worker streams it holds and their files,
+   * in the order given (a generator or host record's `worker` indexes into `files`). `missingSegments`:
+   * the 0-based segments absent from a partial merge (`--allow-partial`).
+   */
+  merged?: { workers: number; files: string[]; missingSegments?: number[] };
 }
 
 /** The `capacity:` section as the stream keeps it (rates per second, ratios as fractions). */
@@ -134,6 +146,8 @@ export interface GeneratorRecord {
   cpuUs: number;
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
+  /** In a merged stream, which worker's generator it was: an index into the header's `merged.files`. */
+  worker?: number;
 }
 
 export interface EventRecord {
@@ -183,6 +197,8 @@ export interface HostRecord {
   diskReadBytesPerSecond: number | null;
   diskWriteBytesPerSecond: number | null;
   saturated?: string;
+  /** In a merged stream, which worker's machine it was: an index into the header's `merged.files`. */
+  worker?: number;
 }
 
 /** A fault of the scenario's timeline taking effect (`start`) or being undone (`end`). */
