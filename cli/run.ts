@@ -48,6 +48,9 @@ export function runCommand(): Command {
     if (unshareable !== undefined) throw new CliExit(EXIT.badInput, `loadtest run --segment: ${unshareable}`);
     if (flags.workers !== undefined && flags.workers > 1 && flags.segment !== undefined) throw new CliExit(EXIT.badInput, 'loadtest run: give --workers or --segment, not both');
     const worker = flags.segment !== undefined && flags.segment.count > 1;
+    if (worker && Object.keys(scenario.environment.targets).length > 0) {
+      throw new CliExit(EXIT.badInput, 'loadtest run --segment: this scenario starts its own targets, and every worker would start its own copy, each served a share of the load; start them once and point the scenario at them');
+    }
     const outDir = flags.out ?? defaultOutDir(scenario.name);
     const html = flags.report === undefined || flags.report === false ? undefined : flags.report === true ? join(outDir, 'report.html') : flags.report;
     // Before the clock starts: the first second of load must not pay for V8 optimising the

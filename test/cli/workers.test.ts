@@ -99,5 +99,11 @@ describe('run --workers and --segment', () => {
     assert.match(refused.stderr, /phase find is a capacity-search/);
     assert.equal((await runCli(['run', search, '--segment', '2/2'])).code, 2);
     assert.equal((await runCli(['run', search, '--workers', '2', '--segment', '0/2'])).code, 2);
+    const launched = join(dir, 'launched.yaml');
+    writeFileSync(launched, scenario(port, '[]').replace('target: http://127.0.0.1:' + port, 'target: api\ntargets: { api: { command: [node, server.js], replicas: 1 } }'));
+    const copies = await runCli(['run', launched, '--segment', '0/2']);
+    assert.equal(copies.code, 2);
+    assert.match(copies.stderr, /starts its own targets/);
+    assert.equal((await runCli(['run', launched, '--workers', '2'])).code, 2);
   });
 });
