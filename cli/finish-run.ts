@@ -5,7 +5,6 @@ import { EXIT } from './exit-codes.js';
 import type { OutputFlags } from './gate-flags.js';
 import { judgeResults, studyFromStream, writeOutputs } from './judge-and-write.js';
 import { withPlanVerdict, writeCapacityOutputs, type CapacityFiles } from './capacity-outputs.js';
-import type { CapacityStudy } from '../reports/capacity/capacity-study-types.js';
 import type { Judged } from './judge-and-write.js';
 import type { TerminalCaps } from './terminal.js';
 
@@ -15,11 +14,8 @@ export interface FinishOptions {
   outputs: OutputFlags & { html?: string };
   quiet?: boolean;
   caps: TerminalCaps;
-  /**
-   * Where a run with a capacity: section writes its recommendation. `study` replaces the one drawn
-   * from this stream alone (a scaling experiment passes the study over all its runs).
-   */
-  capacity?: CapacityFiles & { study?: CapacityStudy | null };
+  /** Where a run with a capacity: section writes its recommendation, sized from this stream. */
+  capacity?: CapacityFiles;
 }
 
 /**
@@ -30,9 +26,10 @@ export interface FinishOptions {
 export function finishRun(options: FinishOptions): Judged & { exitCode: number } {
   const judged = judgeResults(readResults(options.resultsFile), options.gates);
   if (!options.quiet) process.stdout.write(renderTerminalSummary(judged.summary, judged.gates, { color: options.caps.color }));
-  const study = options.capacity?.study === undefined ? studyFromStream(judged) : options.capacity.study;
+  // Sized only where something uses it: the capacity files, or (drawn by writeOutputs) the report.
+  const study = options.capacity === undefined ? undefined : studyFromStream(judged);
   let exitCode = exitCodeFor(judged);
-  if (study !== null && options.capacity !== undefined) {
+  if (study && options.capacity !== undefined) {
     if (!options.quiet) process.stdout.write('\n');
     writeCapacityOutputs(study, options.capacity, !options.quiet);
     exitCode = withPlanVerdict(study, exitCode);

@@ -26,8 +26,8 @@ export interface Judged {
   verdict: RunVerdict;
 }
 
-export function judgeResults(results: Results, options: GateOptions): Judged {
-  const summary = summarise(results);
+/** `summary` when the caller already has the stream's (it is the costly part of judging). */
+export function judgeResults(results: Results, options: GateOptions, summary: RunSummary = summarise(results)): Judged {
   const gates = judgeRun(results, summary, options);
   return { results, summary, gates, verdict: runVerdict(summary, gates) };
 }

@@ -6,7 +6,8 @@ import { TOOL_VERSION } from '../scenarios/tool-version.js';
 import { renderManifests, instructions, type JobPlan } from './k8s/manifests.js';
 import { dnsLabel, isDnsLabel, runName } from './k8s/names.js';
 import { scenarioFiles } from './k8s/scenario-files.js';
-import { durationOption } from './option-parsers.js';
+import { durationOption, parsedBy } from './option-parsers.js';
+import { parseStartTime } from '../scenarios/start-time.js';
 
 // `loadtest k8s`: the manifests that run one scenario from N generator pods on a cluster (an
 // Indexed Job whose pods each run `loadtest run --segment i/N` and start together), and gather
@@ -123,9 +124,7 @@ function labelOption(what: string): (value: string) => string {
   };
 }
 
+/** The common start, as `run --start-at` reads it (ISO 8601, epoch ms, +30s). */
 function startOption(value: string): Date {
-  const trimmed = value.trim();
-  const date = /^\d+$/.test(trimmed) ? new Date(Number(trimmed)) : /^\d{4}-\d\d-\d\dT/.test(trimmed) ? new Date(trimmed) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`expected an ISO 8601 time such as 2026-01-31T12:00:00Z or epoch milliseconds, got ${JSON.stringify(value)}`);
-  return date;
+  return new Date(parsedBy((text) => parseStartTime(text))(value));
 }

@@ -3,8 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GateOptions } from '../reports/gates/judge-run.js';
-import { segmentProblem } from '../scenarios/executors/create-executor.js';
-import type { Scenario } from '../scenarios/model.js';
 import { RESULTS_FILE_NAME } from '../scenarios/results/results-format.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { finishRun } from './finish-run.js';
@@ -38,13 +36,9 @@ export interface WorkersOptions {
   quiet: boolean | undefined;
 }
 
-export async function runLocalWorkers(scenario: Scenario, options: WorkersOptions): Promise<void> {
+/** Runs a scenario that can be shared (see shareProblem, checked by the caller) as N local workers. */
+export async function runLocalWorkers(options: WorkersOptions): Promise<void> {
   const n = options.workers;
-  const problem = segmentProblem(scenario.phases, { index: 0, count: n });
-  if (problem !== undefined) throw new CliExit(EXIT.badInput, `loadtest run --workers: ${problem}`);
-  if (Object.keys(scenario.environment.targets).length > 0) {
-    throw new CliExit(EXIT.badInput, 'loadtest run --workers: this scenario starts its own targets, and every worker would start them again; start them once (e.g. `loadtest cluster up`) and point the scenario at them, or run one worker');
-  }
   mkdirSync(options.outDir, { recursive: true });
   const startAt = Date.now() + START_LEAD_MS;
   const dirs = Array.from({ length: n }, (_, i) => join(options.outDir, `worker-${i}`));

@@ -23,3 +23,14 @@ export function durationOption(value: string): number {
   }
   throw new InvalidArgumentError(`expected a duration such as 30s or 2m, got ${JSON.stringify(value)}`);
 }
+
+/** A commander option reader from a parser that throws with what it expected. */
+export function parsedBy<T>(parse: (text: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}

@@ -1,12 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { capacityStudy, planFromHeader, sloText, type StudyPlan, type StudyRun } from '../reports/capacity/capacity-study.js';
 import { searchedTarget } from '../reports/capacity/evidence-from-stream.js';
-import type { CpuLimitPolicy } from '../reports/capacity/recommendation-types.js';
+import { parseCpuLimitPolicy, type CpuLimitPolicy } from '../scenarios/language/cpu-limit-policy.js';
 import { summarise } from '../reports/summary.js';
 import { readResults } from '../scenarios/results/results-reader.js';
 import { writeCapacityOutputs } from './capacity-outputs.js';
 import { CliExit, EXIT } from './exit-codes.js';
-import { rateOption } from './option-parsers.js';
+import { parsedBy, rateOption } from './option-parsers.js';
 import { judgeResults, writeOutputs } from './judge-and-write.js';
 
 interface RecommendFlags {
@@ -31,7 +31,7 @@ export function recommendCommand(): Command {
     .option('--target <name>', 'the target to size (default: capacity: target, else the one the searches drove)')
     .option('--headroom <percent>', 'plan for this much above peak (default: capacity: headroom, else 30%)', percentOption)
     .option('--no-n-plus-one', 'do not keep serving peak with one replica lost')
-    .option('--cpu-limit <policy>', '"none" (no CPU quota, no throttling; the default) or a multiple of the request, e.g. "2x"', cpuLimitOption)
+    .option('--cpu-limit <policy>', '"none" (no CPU quota, no throttling; the default) or a multiple of the request, e.g. "2x"', parsedBy(parseCpuLimitPolicy))
     .option('-o, --out <file>', 'write recommendation.json (schema id loadtest-recommendation, version 1)')
     .option('--kubernetes <file>', 'write Kubernetes YAML: a resources patch per Deployment and a HorizontalPodAutoscaler')
     .option('--namespace <ns>', 'namespace for the Kubernetes YAML')
@@ -46,7 +46,7 @@ export function recommendCommand(): Command {
       // The report is written either way: a study with no recommendation still shows the searches and why.
       if (flags.report !== undefined) {
         const last = runs[runs.length - 1]!;
-        writeOutputs(judgeResults(last.results, {}), { html: flags.report }, study);
+        writeOutputs(judgeResults(last.results, {}, last.summary), { html: flags.report }, study);
         process.stderr.write(`report: ${flags.report}\n`);
       }
       if (!made) throw new CliExit(EXIT.badInput, `loadtest recommend: ${study.problem ?? 'no recommendation'}`);
@@ -77,11 +77,4 @@ function percentOption(value: string): number {
   const match = /^(\d+(?:\.\d+)?)%?$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError(`expected a percentage such as 30%, got ${JSON.stringify(value)}`);
   return Number(match[1]) / 100;
-}
-
-function cpuLimitOption(value: string): CpuLimitPolicy {
-  if (value === 'none') return { kind: 'none' };
-  const match = /^(\d+(?:\.\d+)?)x$/.exec(value.trim());
-  if (!match || Number(match[1]) < 1) throw new InvalidArgumentError(`expected "none" or a multiple of the request such as 2x, got ${JSON.stringify(value)}`);
-  return { kind: 'multiple-of-request', multiple: Number(match[1]) };
 }

@@ -10,11 +10,12 @@ import { ProgressDisplay } from './progress.js';
 import { runScalingExperiment } from './scaling-experiment.js';
 import { startScenario } from './start-scenario.js';
 import { terminalCaps } from './terminal.js';
-import { segmentProblem } from '../scenarios/executors/create-executor.js';
+import { shareProblem } from '../scenarios/share-problem.js';
 import { parseSegment, type Segment } from '../scenarios/segment.js';
 import { parseStartTime } from '../scenarios/start-time.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { runLocalWorkers } from './local-workers.js';
+import { parsedBy } from './option-parsers.js';
 
 interface RunFlags extends GateFlags, OutputFlags {
   out?: string;
@@ -33,9 +34,9 @@ export function runCommand(): Command {
     .option('-o, --out <dir>', 'directory for results.ndjson (default: results/<scenario>-<time>)')
     .option('-t, --target <url>', 'base URL overriding the scenario target')
     .option('--report [file]', 'write the HTML report (default file: <out>/report.html)')
-    .option('--segment <i/N>', 'run only this worker\'s share of the load: worker i (0-based) of N; the N shares add up to the whole', segmentOption)
+    .option('--segment <i/N>', 'run only this worker\'s share of the load: worker i (0-based) of N; the N shares add up to the whole', parsedBy(parseSegment))
     .option('--workers <n>', 'run the load as n processes on this machine (segments 0/n … n−1/n), merged into one stream and judged as one run', workersOption)
-    .option('--start-at <time>', 'start the load at this wall-clock time (ISO 8601, epoch ms, or +30s), after the targets are up: workers start together', startTimeOption);
+    .option('--start-at <time>', 'start the load at this wall-clock time (ISO 8601, epoch ms, or +30s), after the targets are up: workers start together', parsedBy((text) => parseStartTime(text)));
   addGateOptions(command);
   addOutputOptions(command);
   return command.option('-q, --quiet', 'no progress and no summary on the terminal').action(async (file: string, flags: RunFlags) => {
@@ -44,18 +45,13 @@ export function runCommand(): Command {
     const scenario = await loadScenario(file, flags.target === undefined ? {} : { target: flags.target });
     scenario.thresholds = [...new Set([...scenario.thresholds, ...(flags.threshold ?? [])])];
     const share = { ...(flags.segment === undefined ? {} : { segment: flags.segment }), ...(flags.startAt === undefined ? {} : { startAtEpochMs: flags.startAt }) };
-    const unshareable = flags.segment === undefined ? undefined : segmentProblem(scenario.phases, flags.segment);
-    if (unshareable !== undefined) throw new CliExit(EXIT.badInput, `loadtest run --segment: ${unshareable}`);
-    if (flags.workers !== undefined && flags.workers > 1 && flags.segment !== undefined) throw new CliExit(EXIT.badInput, 'loadtest run: give --workers or --segment, not both');
+    const workers = flags.workers ?? 1;
+    if (workers > 1 && flags.segment !== undefined) throw new CliExit(EXIT.badInput, 'loadtest run: give --workers or --segment, not both');
     const worker = flags.segment !== undefined && flags.segment.count > 1;
-    if (worker && Object.keys(scenario.environment.targets).length > 0) {
-      throw new CliExit(EXIT.badInput, 'loadtest run --segment: this scenario starts its own targets, and every worker would start its own copy, each served a share of the load; start them once and point the scenario at them');
-    }
+    const unshareable = shareProblem(scenario, workers > 1 ? workers : (flags.segment?.count ?? 1));
+    if (unshareable !== undefined) throw new CliExit(EXIT.badInput, `loadtest run ${workers > 1 ? '--workers' : '--segment'}: ${unshareable}`);
     const outDir = flags.out ?? defaultOutDir(scenario.name);
     const html = flags.report === undefined || flags.report === false ? undefined : flags.report === true ? join(outDir, 'report.html') : flags.report;
-    // Before the clock starts: the first second of load must not pay for V8 optimising the
-    // request path (see warm-up.ts).
-    await warmUpHttpStack();
     const caps = terminalCaps();
     const progress = new ProgressDisplay(caps);
     // The command line's thresholds are in the stream's header with the scenario's. A worker of a
@@ -63,11 +59,15 @@ export function runCommand(): Command {
     const judging = worker ? { thresholds: [], scenarioThresholds: false } : { ...gates, thresholds: [] };
     if (worker && !flags.quiet && scenario.thresholds.length > 0) progress.message(`segment ${flags.segment!.index}/${flags.segment!.count}: thresholds are judged on the merged stream (loadtest merge, then gate), not per worker`);
     if (worker) scenario.abortOnFail = [];
-    if (flags.workers !== undefined && flags.workers > 1) {
-      const outputs = { ...pickOutputs(flags), ...(html === undefined ? {} : { html }) };
-      await runLocalWorkers(scenario, { workers: flags.workers, scenarioFile: file, target: flags.target, outDir, progress, caps, gates: judging, outputs, quiet: flags.quiet });
+    const outputs = { ...pickOutputs(flags), ...(html === undefined ? {} : { html }) };
+    if (workers > 1) {
+      // The workers send the load; this process only watches and merges.
+      await runLocalWorkers({ workers, scenarioFile: file, target: flags.target, outDir, progress, caps, gates: judging, outputs, quiet: flags.quiet });
       return;
     }
+    // Before the clock starts: the first second of load must not pay for V8 optimising the
+    // request path (see warm-up.ts).
+    await warmUpHttpStack();
     if (scenario.capacity !== undefined && scenario.capacity.replicas.length > 0) {
       await runScalingExperiment(scenario, { outDir, progress, caps, gates: judging, outputs: pickOutputs(flags), html, quiet: flags.quiet });
       return;
@@ -79,27 +79,11 @@ export function runCommand(): Command {
       caps,
       stopMessage: 'stopping: no new iterations, letting in-flight ones finish',
       gates: judging,
-      outputs: { ...pickOutputs(flags), ...(html === undefined ? {} : { html }) },
+      outputs,
       quiet: flags.quiet,
       ...(scenario.capacity === undefined ? {} : { capacity: capacityFiles(outDir) }),
     });
   });
-}
-
-function segmentOption(value: string): Segment {
-  try {
-    return parseSegment(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-function startTimeOption(value: string): number {
-  try {
-    return parseStartTime(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
 }
 
 function workersOption(value: string): number {

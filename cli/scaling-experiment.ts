@@ -57,7 +57,7 @@ export async function runScalingExperiment(scenario: Scenario, options: Experime
     // A run stopped by Ctrl-C (or one that failed) ends the experiment: the next would measure nothing the user asked for.
     if (last.status !== 'completed') break;
   }
-  const study = capacityStudy(studyPlanOf(last!.results.header.scenario.capacity!), runs);
+  const study = capacityStudy(studyPlanOf(plan), runs);
   if (!options.quiet) process.stdout.write('\n');
   writeCapacityOutputs(study, capacityFiles(options.outDir), !options.quiet);
   if (options.html !== undefined) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CapacityStudy } from '../reports/capacity/capacity-study-types.js';
-import { sloText } from '../reports/capacity/capacity-study.js';
+import { studyPlanOf } from '../reports/capacity/capacity-study.js';
 import { parseRecommendationDocument, RecommendationFileError, targetRecommendation } from '../reports/capacity/read-recommendation.js';
 import { renderVerification } from '../reports/capacity/render-verification.js';
 import { verificationOutcome } from '../reports/capacity/verification.js';
@@ -74,7 +74,7 @@ export function verifyCommand(): Command {
     if (html !== undefined) {
       const study: CapacityStudy = {
         target: plan.target,
-        plan: { peakRps, headroom: plan.headroom, nPlusOne: plan.nPlusOne, slo: sloText(plan.slo) },
+        plan: { ...studyPlanOf(plan).plan, peakRps },
         searches: [],
         recommendation,
         problem: null,

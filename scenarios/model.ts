@@ -3,6 +3,7 @@
 // optional that has a sensible default: the loader fills defaults in, so the engine never guesses.
 
 import type { EnvironmentSpec } from './environment-model.js';
+import type { CpuLimitPolicy } from './language/cpu-limit-policy.js';
 
 export interface Scenario {
   name: string;
@@ -42,7 +43,7 @@ export interface CapacityPlanSpec {
   /** Fraction above peak to plan for: 0.3 = capacity for 130% of peak. */
   headroom: number;
   nPlusOne: boolean;
-  cpuLimit: { kind: 'none' } | { kind: 'multiple-of-request'; multiple: number };
+  cpuLimit: CpuLimitPolicy;
   /** Replica counts to run the searches at, one run each; empty: the target's own count, one run. */
   replicas: number[];
   /** Multiply the searches' rates by the replica count ÷ the first count, so each run looks around its own knee. */

@@ -3,15 +3,12 @@ import type { ResourceRecord } from '../../scenarios/results/results-format.js';
 import { throttledPct } from '../resource-summary.js';
 import type { RunSummary } from '../summary-types.js';
 import type { LoadStepUsage, TargetEvidence } from './recommendation-types.js';
-import type { UsageSample } from './usage-sample.js';
+import { samplesWithin, usageSamples } from './usage-sample.js';
 
 // What a capacity search in a results stream says about one target: the knee at the replica count
 // the run launched, and per level that held, the load each replica carried and the resources each
 // used while that level was judged. Several streams of the same target at different replica counts
 // add up to one evidence with several knees (a scaling experiment).
-
-/** How far a resource sample's edges may stray from the level's window (interval timers fire late). */
-const SAMPLE_JITTER_S = 0.25;
 
 export interface SearchRun {
   results: Results;
@@ -30,9 +27,8 @@ export function evidenceFromRuns(target: string, runs: readonly SearchRun[]): Ta
       evidence.knees.push({ replicas, kneeRps: search.kneeRps, failedRps: search.failedRps, searchSteps: search.levels.length });
       for (const level of search.levels) {
         if (!level.passed) continue;
-        // Samples wholly inside the judged window (give or take the recorder's timer jitter): the
-        // sample after it belongs to the next level's warm-up, at another rate.
-        const inWindow = resources.filter((r) => r.t >= level.from - SAMPLE_JITTER_S && r.t + r.dur <= level.to + SAMPLE_JITTER_S);
+        // The sample after the judged window belongs to the next level's warm-up, at another rate.
+        const inWindow = samplesWithin(resources, level.from, level.to);
         evidence.steps.push(stepUsage(level.rate / replicas, inWindow));
       }
     }
@@ -50,8 +46,7 @@ export function replicaCount(results: Results, target: string): number {
 }
 
 function stepUsage(rpsPerReplica: number, records: readonly ResourceRecord[]): LoadStepUsage {
-  const samples: UsageSample[] = records.map((r) => ({ replica: r.replica, cpuCores: r.cpuCores, workingSetBytes: r.workingSetBytes }));
-  return { rpsPerReplica, samples, throttledPct: throttledPct(records) };
+  return { rpsPerReplica, samples: usageSamples(records), throttledPct: throttledPct(records) };
 }
 
 /** The target a search drove: the scenario's launched target when it names one, else the only launched target. */

@@ -1,5 +1,6 @@
 // The inputs and outputs of the recommendation rules (recommend.ts). Numbers are in cores and
 // bytes; each amount also carries its Kubernetes quantity string, rounded up.
+import type { CpuLimitPolicy } from '../../scenarios/language/cpu-limit-policy.js';
 import type { ReferenceRecommendations } from './reference-recommenders.js';
 import type { UsageSample } from './usage-sample.js';
 
@@ -54,7 +55,7 @@ export interface TargetEvidence {
   cpuModel?: CpuCostModel;
 }
 
-export type CpuLimitPolicy = { kind: 'none' } | { kind: 'multiple-of-request'; multiple: number };
+export type { CpuLimitPolicy };
 
 export interface RecommendOptions {
   /** Percentile of per-replica CPU at the planned load used as the request. Default 95. */

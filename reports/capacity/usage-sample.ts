@@ -1,3 +1,5 @@
+import type { ResourceRecord } from '../../scenarios/results/results-format.js';
+
 // What a recommender reads per target: per-replica usage samples, the shape of the results
 // stream's resource records (reports/resource-summary.ts) cut down to what sizing needs.
 
@@ -8,6 +10,22 @@ export interface UsageSample {
   cpuCores: number | null;
   /** Memory working set (usage minus inactive file cache, as the kubelet counts it), bytes. */
   workingSetBytes: number | null;
+}
+
+/** The records as samples: replica, CPU and working set. */
+export function usageSamples(records: readonly ResourceRecord[]): UsageSample[] {
+  return records.map((r) => ({ replica: r.replica, cpuCores: r.cpuCores, workingSetBytes: r.workingSetBytes }));
+}
+
+/** How far a sample's edges may stray from a window's (interval timers fire late). */
+const SAMPLE_JITTER_S = 0.25;
+
+/**
+ * The samples taken wholly inside [fromS, toS] on the run clock, give or take timer jitter: the
+ * sample straddling an edge belongs to what ran before or after, at another load.
+ */
+export function samplesWithin<T extends Pick<ResourceRecord, 't' | 'dur'>>(records: readonly T[], fromS: number, toS: number): T[] {
+  return records.filter((r) => r.t >= fromS - SAMPLE_JITTER_S && r.t + r.dur <= toS + SAMPLE_JITTER_S);
 }
 
 export function cpuValues(samples: readonly UsageSample[]): number[] {

@@ -68,7 +68,7 @@ export function linearFit(points: ReadonlyArray<UslPoint>): UslFit {
 
 function fitWith(pts: UslPoint[], alpha: number, beta: number, parametersFitted: 1 | 2 | 3): UslFit {
   const gamma = bestGamma(pts, alpha, beta);
-  const predicted = (n: number): number => (gamma * n) / denominator(n, alpha, beta);
+  const predicted = (n: number): number => uslThroughput(n, alpha, beta, gamma);
   return {
     gamma,
     alpha,
@@ -87,6 +87,11 @@ export function bestWholeReplicas(fit: UslFit, cap: number): number {
   let best = 1;
   for (let n = 2; n <= cap; n++) if (fit.predicted(n) > fit.predicted(best) * (1 + 1e-12)) best = n;
   return best;
+}
+
+/** X(N) = γN / (1 + α(N−1) + βN(N−1)): the law itself. */
+export function uslThroughput(n: number, alpha: number, beta: number, gamma: number): number {
+  return (gamma * n) / denominator(n, alpha, beta);
 }
 
 /** Throughput at N as a share of N independent replicas: 1 / (1 + α(N−1) + βN(N−1)). */

@@ -11,7 +11,7 @@ import type { RunSummary } from '../summary-types.js';
 import type { VerificationCheck, VerificationOutcome } from './capacity-study-types.js';
 import { formatCores, formatMebibytes } from './quantity.js';
 import type { TargetRecommendation } from './recommendation-types.js';
-import { cpuValues, memoryValues } from './usage-sample.js';
+import { cpuValues, memoryValues, samplesWithin, usageSamples } from './usage-sample.js';
 
 /** Below this share of the offered peak carried, the run did not test the peak. */
 const MIN_CARRIED_SHARE = 0.95;
@@ -47,7 +47,7 @@ export function verificationOutcome(inputs: VerificationInputs): VerificationOut
   });
 
   const samples = resourcesDuring(inputs.results, r.target, phase);
-  const cpu = cpuValues(samples.map(toSample));
+  const cpu = cpuValues(usageSamples(samples));
   const cpuP95 = nearestRankPercentile(cpu, 95);
   checks.push({
     name: 'CPU per replica (p95)',
@@ -55,7 +55,7 @@ export function verificationOutcome(inputs: VerificationInputs): VerificationOut
     observed: cpuP95 === null ? 'no CPU samples' : `${formatCores(cpuP95)} (${cpu.length} samples; ${ratioText(cpuP95, r.sizing.cpuAtPlannedLoadCores)} the prediction)`,
     outcome: 'info',
   });
-  const memory = memoryValues(samples.map(toSample));
+  const memory = memoryValues(usageSamples(samples));
   const memoryPeak = memory.length === 0 ? null : Math.max(...memory);
   const oomKills = samples.reduce((sum, s) => sum + (s.oomKills ?? 0), 0);
   checks.push({
@@ -83,11 +83,8 @@ function resourcesDuring(results: Results, target: string, phase: string): Resou
   const start = marks.find((m) => m.event === 'start')?.t;
   const end = marks.find((m) => m.event === 'end')?.t ?? Infinity;
   if (start === undefined) return [];
-  return results.records.filter((r): r is ResourceRecord => r.type === 'resource' && r.target === target && r.t >= start - 1e-6 && r.t + r.dur <= end + 1e-6);
-}
-
-function toSample(r: ResourceRecord): { replica: string; cpuCores: number | null; workingSetBytes: number | null } {
-  return { replica: r.replica, cpuCores: r.cpuCores, workingSetBytes: r.workingSetBytes };
+  const resources = results.records.filter((r): r is ResourceRecord => r.type === 'resource' && r.target === target);
+  return samplesWithin(resources, start, end);
 }
 
 /** Where the CPU figure was read: a step at or above the planned load, so it may sit above what peak needs. */

@@ -1,5 +1,6 @@
 import type { CapacityStudy, StudySearch } from '../capacity/capacity-study-types.js';
 import { roundSignificant } from './format.js';
+import { uslThroughput } from '../capacity/usl.js';
 
 // What the capacity section's two charts draw, computed here so the browser only plots: the search
 // chart (latency of each level against the rate offered, per search) and the scaling chart (knees
@@ -130,11 +131,6 @@ function scalingChart(study: CapacityStudy): ScalingChartData | null {
     peakRps: round(rec?.sizing.targetPeakRps ?? study.plan.peakRps),
     recommendedReplicas: recommended,
   };
-}
-
-/** X(N) = γN / (1 + α(N−1) + βN(N−1)). */
-export function uslThroughput(n: number, alpha: number, beta: number, gamma: number): number {
-  return (gamma * n) / (1 + alpha * (n - 1) + beta * n * (n - 1));
 }
 
 /** Each knee in the first column whose slot at its replica count is still free. */

@@ -1,4 +1,5 @@
 // JSON Schema of the scenario's `capacity:` section: the plan its capacity searches are sized against.
+import { CPU_LIMIT_PATTERN } from './cpu-limit-policy.js';
 import { sloSchema } from './phase-schema.js';
 import { integer, rate, string, type Schema } from './schema-value-kinds.js';
 
@@ -14,7 +15,7 @@ export const capacitySchema: Schema = {
     slo: { ...sloSchema, description: `${sloSchema.description as string} Capacity-search phases without their own \`slo\` use this one; \`verify\` checks it.` },
     headroom: { description: 'Plan for this much above peak, e.g. 30% (the default) or 0.3.', type: ['string', 'number'] },
     nPlusOne: { description: 'Keep serving peak with one replica lost. Default true.', type: 'boolean' },
-    cpuLimit: { description: '"none" (default: no CPU quota, so no throttling) or a multiple of the request such as "2x".', type: 'string', pattern: '^(none|\\d+(\\.\\d+)?x)$' },
+    cpuLimit: { description: '"none" (default: no CPU quota, so no throttling) or a multiple of the request such as "2x".', type: 'string', pattern: CPU_LIMIT_PATTERN },
     replicas: {
       description: 'Replica counts (Raft nodes for a raft target) to run the searches at, one run each, e.g. [1, 2, 4]. Default: the count under `targets:`, one run.',
       type: 'array',

@@ -9,6 +9,7 @@ import type { IssueCollector } from './issue-collector.js';
 import { didYouMean } from './nearest-key.js';
 import { asRecord, parseAt } from './normalize-fields.js';
 import { normalizeSlo } from './normalize-capacity-search.js';
+import { parseCpuLimitPolicy } from './cpu-limit-policy.js';
 import { parseRate } from './rate.js';
 
 const DEFAULT_HEADROOM = 0.3;
@@ -97,11 +98,7 @@ function headroom(raw: unknown, issues: IssueCollector): number {
 }
 
 function cpuLimit(raw: unknown, issues: IssueCollector): CapacityPlanSpec['cpuLimit'] {
-  const multiple = typeof raw === 'string' ? /^(\d+(?:\.\d+)?)x$/.exec(raw) : null;
-  if (!multiple) return { kind: 'none' };
-  if (Number(multiple[1]) < 1) {
-    issues.addUnlessReported(['capacity', 'cpuLimit'], `a limit below the request cannot be set, got ${JSON.stringify(raw)}`);
-    return { kind: 'none' };
-  }
-  return { kind: 'multiple-of-request', multiple: Number(multiple[1]) };
+  if (typeof raw !== 'string') return { kind: 'none' };
+  // The schema has checked the form; what is left to refuse is a limit below the request.
+  return parseAt(issues, ['capacity', 'cpuLimit'], raw, (text) => parseCpuLimitPolicy(String(text))) ?? { kind: 'none' };
 }

@@ -1,7 +1,6 @@
 // `loadtest k8s`: the manifests it writes for a real scenario file, the scenarios it refuses, and
 // the pods' exact commands run here, one process per index, then merged, reported and gated as the
-// gather Job would. That last test needs `run --segment/--start-at` and `merge`, built apart; until
-// both exist it is skipped, saying so.
+// gather Job would.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -204,13 +203,7 @@ phases: [ { name: p, executor: constant-vus, vus: 1, duration: 1s } ]
     });
   });
 
-  it('each pod\'s exact command, run here with its JOB_COMPLETION_INDEX, then merged, reported and gated as the gather Job does', async (t) => {
-    const runHelp = await runCli(['run', '--help']);
-    const mergeHelp = await runCli(['merge', '--help']);
-    if (!/--segment/.test(runHelp.stdout) || !/--start-at/.test(runHelp.stdout) || mergeHelp.code !== 0) {
-      t.skip('loadtest run --segment/--start-at and loadtest merge are not built yet');
-      return;
-    }
+  it('each pod\'s exact command, run here with its JOB_COMPLETION_INDEX, then merged, reported and gated as the gather Job does', async () => {
     const parallelism = 3;
     const scenario = checkoutScenario('pods', target);
     const generated = await runCli(['k8s', scenario, '--parallelism', String(parallelism), '--lead', '3s']);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildCapacityChartData, uslThroughput } from '../../../reports/html/capacity-chart-data.js';
+import { uslThroughput } from '../../../reports/capacity/usl.js';
+import { buildCapacityChartData } from '../../../reports/html/capacity-chart-data.js';
 import { roundSignificant } from '../../../reports/html/format.js';
 import { renderHtmlReport, type ReportInput } from '../../../reports/html/render-html.js';
 import { buildReportData, chartIds, type ReportData } from '../../../reports/html/report-data.js';
