@@ -1,22 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AbortWatch } from '../reports/gates/abort-watch.js';
 import type { GateOptions } from '../reports/gates/judge-run.js';
+import type { AbortRule } from '../scenarios/model.js';
+import { LiveMerge } from '../scenarios/results/live-merge.js';
+import type { BodyRecord } from '../scenarios/results/results-format.js';
 import { RESULTS_FILE_NAME } from '../scenarios/results/results-format.js';
 import { CliExit, EXIT } from './exit-codes.js';
 import { finishRun } from './finish-run.js';
 import type { OutputFlags } from './gate-flags.js';
-import { mergeStreamFiles } from './merge.js';
 import type { ProgressDisplay } from './progress.js';
 import type { TerminalCaps } from './terminal.js';
 import { WorkersProgress } from './workers-progress.js';
 
 // `loadtest run --workers N`: one generator is one Node process, one core. N workers are N
 // processes on this machine, each running its segment i/N of the scenario from the same start
-// time (a few seconds ahead, so all are up), each writing its own stream; one progress line adds
-// their seconds as they land, and at the end the streams are merged exactly into the run's stream,
-// which is then reported and judged like any run's: thresholds hold for the whole load, not per worker.
+// time (a few seconds ahead, so all are up), each writing its own stream. This process merges the
+// streams as they grow into the run's one stream (a second behind the slowest worker), draws the
+// one progress line from it, watches abortOnFail on it — the whole load's figures, not a worker's —
+// and at the end reports and judges it like any run's.
 
 const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
 /** Time for N processes to start and load the scenario before the common start. */
@@ -28,6 +32,8 @@ export interface WorkersOptions {
   scenarioFile: string;
   /** `--target`, passed on to every worker. */
   target: string | undefined;
+  /** Judged here, on the merged stream, as it grows; the workers watch none. */
+  abortOnFail: readonly AbortRule[];
   outDir: string;
   progress: ProgressDisplay;
   caps: TerminalCaps;
@@ -39,9 +45,13 @@ export interface WorkersOptions {
 /** Runs a scenario that can be shared (see shareProblem, checked by the caller) as N local workers. */
 export async function runLocalWorkers(options: WorkersOptions): Promise<void> {
   const n = options.workers;
+  const dirs = Array.from({ length: n }, (_, i) => join(options.outDir, `worker-${i}`));
+  const files = dirs.map((dir) => join(dir, RESULTS_FILE_NAME));
+  const resultsFile = join(options.outDir, RESULTS_FILE_NAME);
+  // A previous run's streams here would be read as this run's until the workers replace them.
+  for (const file of [...files, resultsFile]) rmSync(file, { force: true });
   mkdirSync(options.outDir, { recursive: true });
   const startAt = Date.now() + START_LEAD_MS;
-  const dirs = Array.from({ length: n }, (_, i) => join(options.outDir, `worker-${i}`));
   if (!options.quiet) options.progress.message(`${n} workers, each a process with its share i/${n} of the load, starting together at ${new Date(startAt).toISOString()}`);
   const children = dirs.map((dir, i) =>
     spawn(process.execPath, [CLI, 'run', options.scenarioFile, '--segment', `${i}/${n}`, '--start-at', String(startAt), '--out', dir, '--quiet', ...(options.target === undefined ? [] : ['--target', options.target])], {
@@ -49,39 +59,79 @@ export async function runLocalWorkers(options: WorkersOptions): Promise<void> {
     }),
   );
   children.forEach((child, i) => relayStderr(child, `worker ${i}`, options.progress));
-  const codes = await waitForWorkers(children, dirs, options);
 
-  const resultsFile = join(options.outDir, RESULTS_FILE_NAME);
-  const files = dirs.map((dir) => join(dir, RESULTS_FILE_NAME));
+  const follower = new MergeFollower(files, resultsFile, children, options);
+  const codes = await waitForWorkers(children, follower, options);
+  let merged;
   try {
-    mergeStreamFiles(files, resultsFile, { allowPartial: false });
+    merged = follower.finish();
   } catch (error) {
     throw new CliExit(EXIT.runFailed, `loadtest run --workers: the workers' streams could not be merged (exit codes ${codes.join(', ')}): ${(error as Error).message}`);
   }
   const finished = finishRun({ resultsFile, gates: options.gates, outputs: options.outputs, quiet: options.quiet, caps: options.caps });
-  if (!options.quiet) process.stderr.write(`results: ${resultsFile} (merged from ${n} workers in ${options.outDir}/worker-*)${options.outputs.html === undefined ? '' : `\nreport:  ${options.outputs.html}`}\n`);
+  if (!options.quiet) process.stderr.write(`results: ${resultsFile} (merged from ${n} workers in ${options.outDir}/worker-*: ${merged.requests} requests)${options.outputs.html === undefined ? '' : `\nreport:  ${options.outputs.html}`}\n`);
   // A worker that did not complete left an unfinished end in its stream, so the merged run is
   // incomplete and exits 3 like any run that did not complete.
   process.exitCode = finished.exitCode;
 }
 
-/** Shows the merged progress each second until every worker has exited; Ctrl-C reaches them through the process group. */
-function waitForWorkers(children: ChildProcess[], dirs: string[], options: WorkersOptions): Promise<number[]> {
-  const tail = new WorkersProgress(dirs.map((dir) => join(dir, RESULTS_FILE_NAME)));
-  const timer = options.quiet
-    ? undefined
-    : setInterval(() => {
-        const snapshot = tail.poll();
-        if (snapshot !== undefined) options.progress.update(snapshot);
-      }, POLL_MS);
+/** The live merge of the workers' streams, with the progress line and abortOnFail drawn from it. */
+class MergeFollower {
+  readonly #merge: LiveMerge;
+  readonly #progress = new WorkersProgress();
+  #watch: AbortWatch | undefined;
+  #abortedBy: string | undefined;
+  #failure: Error | undefined;
+
+  constructor(
+    files: readonly string[],
+    resultsFile: string,
+    private readonly children: readonly ChildProcess[],
+    private readonly options: WorkersOptions,
+  ) {
+    this.#merge = new LiveMerge(files, resultsFile, (records) => this.#onMerged(records));
+  }
+
+  /** Merges what the workers have written since the last poll. A stream that cannot be merged stops the following, not the workers. */
+  poll(): void {
+    if (this.#failure !== undefined) return;
+    try {
+      this.#merge.poll();
+    } catch (error) {
+      this.#failure = error as Error;
+      this.options.progress.message(`warning: cannot merge the workers' streams as they run (${this.#failure.message}); the workers go on`);
+    }
+  }
+
+  finish(): { requests: number } {
+    if (this.#failure !== undefined) throw this.#failure;
+    return this.#merge.finish(this.#abortedBy);
+  }
+
+  #onMerged(records: readonly BodyRecord[]): void {
+    const snapshot = this.#progress.add(records);
+    if (snapshot !== undefined && !this.options.quiet) this.options.progress.update(snapshot);
+    if (this.#abortedBy !== undefined || this.options.abortOnFail.length === 0) return;
+    this.#watch ??= new AbortWatch(this.options.abortOnFail, this.#merge.header?.flows ?? []);
+    const failed = this.#watch.feed(records);
+    if (failed === undefined) return;
+    this.#abortedBy = failed;
+    this.options.progress.message(`threshold ${failed} failed on the merged load: stopping the workers (abortOnFail)`);
+    for (const child of this.children) if (child.exitCode === null) child.kill('SIGINT');
+  }
+}
+
+/** Merges and shows progress each second until every worker has exited; Ctrl-C reaches them through the process group. */
+function waitForWorkers(children: ChildProcess[], follower: MergeFollower, options: WorkersOptions): Promise<number[]> {
+  const timer = setInterval(() => follower.poll(), POLL_MS);
   // The first Ctrl-C stops the workers (they drain and write their streams); this process waits for
-  // them and merges what they wrote. A SIGTERM sent to this process alone is passed on by PID.
+  // them and merges the rest of what they wrote. A SIGTERM sent to this process alone is passed on by PID.
   const onInterrupt = (): void => options.progress.message('stopping the workers: they finish in-flight iterations and write their streams');
   const onTerminate = (): void => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
   return Promise.all(children.map((child) => new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : EXIT.runFailed)))))).finally(() => {
-    if (timer !== undefined) clearInterval(timer);
+    clearInterval(timer);
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onTerminate);
     options.progress.finish();

@@ -62,7 +62,7 @@ export function runCommand(): Command {
     const outputs = { ...pickOutputs(flags), ...(html === undefined ? {} : { html }) };
     if (workers > 1) {
       // The workers send the load; this process only watches and merges.
-      await runLocalWorkers({ workers, scenarioFile: file, target: flags.target, outDir, progress, caps, gates: judging, outputs, quiet: flags.quiet });
+      await runLocalWorkers({ workers, scenarioFile: file, target: flags.target, abortOnFail: scenario.abortOnFail, outDir, progress, caps, gates: judging, outputs, quiet: flags.quiet });
       return;
     }
     // Before the clock starts: the first second of load must not pay for V8 optimising the

@@ -12,7 +12,7 @@ import { IterationLauncher } from './executors/iteration-launcher.js';
 import type { CapacityPlanSpec, Scenario } from './model.js';
 import { WHOLE, type Segment } from './segment.js';
 import { waitForStart } from './start-time.js';
-import { Recorder, recordRunFailure } from './results/recorder.js';
+import { DEFAULT_INTERVAL_MS, Recorder, recordRunFailure } from './results/recorder.js';
 import type { IntervalSnapshot } from './results/recorder.js';
 import { RESULTS_FILE_NAME, RESULTS_FORMAT, RESULTS_VERSION } from './results/results-format.js';
 import type { BodyRecord, CapacityPlanRecord, HeaderRecord, PhasePlan } from './results/results-format.js';
@@ -93,7 +93,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
   const endBeforeLoad = async (status: 'failed' | 'interrupted', message: string): Promise<RunResult> => {
     const problems = (await environment?.teardown()) ?? [];
     const clock = new RunClock();
-    const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock, undefined));
+    const writer = new ResultsWriter(resultsFile, buildHeader(scenario, clock, undefined, segment, options.intervalMs ?? DEFAULT_INTERVAL_MS));
     const recorder = new Recorder({ clock, writer, phaseNames: [] });
     for (const n of notes) recorder.event(n.level, n.message, 'launcher');
     recorder.event(status === 'failed' ? 'error' : 'info', message, 'launcher');
@@ -117,7 +117,7 @@ export function startRun(scenario: Scenario, options: RunOptions): RunHandle {
       if (stopping) return endBeforeLoad('interrupted', 'stopped while waiting for the start time');
     }
     const clock = new RunClock();
-    const header = buildHeader(effective.scenario, clock, environment, segment);
+    const header = buildHeader(effective.scenario, clock, environment, segment, options.intervalMs ?? DEFAULT_INTERVAL_MS);
     const writer = new ResultsWriter(resultsFile, header);
     const watch = options.watchRecords?.(header);
     if (watch !== undefined) {
@@ -256,7 +256,7 @@ function maxTimeoutMs(scenario: Scenario): number {
   return max;
 }
 
-function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedEnvironment | undefined, segment: Segment = WHOLE): HeaderRecord {
+function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedEnvironment | undefined, segment: Segment, intervalMs: number): HeaderRecord {
   let startS = 0;
   const phases: PhasePlan[] = scenario.phases.map((phase) => {
     const plan = {
@@ -288,6 +288,7 @@ function buildHeader(scenario: Scenario, clock: RunClock, environment: LaunchedE
     flows: scenario.flows.map((flow) => ({ name: flow.name, weight: flow.weight, steps: requestStepNames(flow.steps) })),
     phases,
     histogram: { unit: 'us', significantDigits: 3 },
+    intervalS: intervalMs / 1000,
     generator: { hostname: hostname(), cpus: availableParallelism(), node: process.version, pid: process.pid },
     ...(segment.count > 1 ? { segment: { index: segment.index, count: segment.count } } : {}),
   };

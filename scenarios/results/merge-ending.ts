@@ -13,11 +13,12 @@ export interface WorkerEnd {
 
 const SEVERITY: Record<EndRecord['status'], number> = { completed: 0, interrupted: 1, failed: 2 };
 
-/** The merged end record at the latest end (or `lastT` when no worker wrote one). */
-export function mergeEnds(workers: readonly WorkerEnd[], lastT: number, note?: string): EndRecord {
-  let status: EndRecord['status'] = 'completed';
+/** The merged end record at the latest end (or `lastT` when no worker wrote one); `stoppedBy`: the abortOnFail threshold that stopped all workers. */
+export function mergeEnds(workers: readonly WorkerEnd[], lastT: number, note?: string, stoppedBy?: string): EndRecord {
+  // Stopped for the whole run by an abortOnFail threshold judged on the merged stream, as a single run is.
+  let status: EndRecord['status'] = stoppedBy === undefined ? 'completed' : 'interrupted';
   let t = 0;
-  let abortedBy: string | undefined;
+  let abortedBy = stoppedBy;
   const said: string[] = [];
   for (const { file, end, tornTail } of workers) {
     // A stream without an end record was cut off: the reader of a single stream takes it as interrupted too.
@@ -28,6 +29,7 @@ export function mergeEnds(workers: readonly WorkerEnd[], lastT: number, note?: s
     const detail = end === undefined ? 'no end record' : end.message;
     said.push(`${file}: ${workerStatus}${detail === undefined ? '' : ` (${detail})`}${tornTail ? ', last line torn' : ''}`);
   }
-  const message = `merged ${workers.length} worker${workers.length === 1 ? '' : 's'}: ${said.join('; ')}${note === undefined ? '' : `; ${note}`}`;
+  const stopped = stoppedBy === undefined ? '' : `stopped: threshold ${stoppedBy} failed (abortOnFail); `;
+  const message = `${stopped}merged ${workers.length} worker${workers.length === 1 ? '' : 's'}: ${said.join('; ')}${note === undefined ? '' : `; ${note}`}`;
   return { type: 'end', t, status, message, ...(abortedBy === undefined ? {} : { abortedBy }) };
 }

@@ -28,6 +28,9 @@ export interface IntervalSnapshot {
 
 export type RequestWatcher = (latencyUs: number, ok: boolean) => void;
 
+/** The span each interval record covers, unless a test asks for shorter. */
+export const DEFAULT_INTERVAL_MS = 1000;
+
 export interface RecorderOptions {
   clock: RunClock;
   writer: ResultsWriter;
@@ -69,7 +72,7 @@ export class Recorder implements MetricsSink {
     this.#clock = options.clock;
     this.#writer = options.writer;
     this.#phaseNames = options.phaseNames;
-    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.#onInterval = options.onInterval;
     this.#availability = new AvailabilityTracker(options.requestTimeoutMs ?? 10_000);
   }

@@ -41,6 +41,8 @@ export interface HeaderRecord {
   flows?: Array<{ name: string; weight: number; steps: string[] }>;
   phases: PhasePlan[];
   histogram: { unit: 'us'; significantDigits: number };
+  /** Seconds each interval record covers (the last may be shorter); absent from streams written before it was added. */
+  intervalS?: number;
   generator: { hostname: string; cpus: number; node: string; pid: number };
   /** The targets the run started itself: replica ids and the resources asked for (enforced: in cgroups). */
   targets?: Record<string, LaunchedTargetInfo>;

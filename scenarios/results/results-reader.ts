@@ -37,28 +37,44 @@ export function parseResults(text: string, file = '<results>'): Results {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      if (i === lines.length - 1 && !endsCleanly) {
-        tornTail = true;
-        break;
-      }
-      throw new ResultsFileError(file, i + 1, 'not a JSON record');
+    if (i === lines.length - 1 && !endsCleanly && !isJson(line)) {
+      tornTail = true;
+      break;
     }
-    if (header === undefined) {
-      header = checkHeader(record, file);
-      continue;
-    }
-    if (typeof record === 'object' && record !== null && typeof (record as { type?: unknown }).type === 'string') {
-      records.push(record as BodyRecord);
-    } else {
-      throw new ResultsFileError(file, i + 1, 'record has no "type"');
-    }
+    if (header === undefined) header = parseHeaderLine(line, file);
+    else records.push(parseBodyLine(line, file, i + 1));
   }
   if (header === undefined) throw new ResultsFileError(file, 0, 'empty: no header record');
   return { header, records, tornTail };
+}
+
+/** The stream's first record, checked: the right format, a version this loadtest reads. */
+export function parseHeaderLine(line: string, file: string): HeaderRecord {
+  return checkHeader(parseJson(line, file, 1), file);
+}
+
+/** A record after the header: any JSON object with a `type` (readers skip types they do not know). */
+export function parseBodyLine(line: string, file: string, lineNumber: number): BodyRecord {
+  const record = parseJson(line, file, lineNumber);
+  if (typeof record === 'object' && record !== null && typeof (record as { type?: unknown }).type === 'string') return record as BodyRecord;
+  throw new ResultsFileError(file, lineNumber, 'record has no "type"');
+}
+
+function parseJson(line: string, file: string, lineNumber: number): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new ResultsFileError(file, lineNumber, 'not a JSON record');
+  }
+}
+
+function isJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkHeader(record: unknown, file: string): HeaderRecord {

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { summarise } from '../../reports/summary.js';
+import { mergeResults } from '../../scenarios/results/merge-streams.js';
 import { readResults } from '../../scenarios/results/results-reader.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 
 // Local workers and segments through the real program, against a server on 127.0.0.1 that counts
 // the iteration numbers it sees: N workers send exactly the whole scenario's load once (no
@@ -47,13 +48,29 @@ describe('run --workers and --segment', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('3 workers send the whole load once and merge into one run with the whole run\'s count', async () => {
+  it('3 workers send the whole load once and merge, as they run, into one run with the whole run\'s count', async () => {
     const file = join(dir, 'whole.yaml');
     writeFileSync(file, scenario(port, '[ "errors<1%", "rps>0" ]'));
     seen.length = 0;
     const out = join(dir, 'workers');
-    const run = await runCli(['run', file, '--workers', '3', '--out', out], { timeoutMs: 60_000 });
+    const { child, result } = spawnCli(['run', file, '--workers', '3', '--out', out]);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // Followed while the workers run: the merged stream grows a second at a time.
+    const seenWhileRunning = new Set<number>();
+    const follow = setInterval(() => {
+      try {
+        seenWhileRunning.add(summarise(readResults(join(out, 'results.ndjson'))).overall.requests);
+      } catch {
+        // not written yet
+      }
+    }, 250);
+    const run = await result.finally(() => {
+      clearInterval(follow);
+      clearTimeout(killer);
+    });
     assert.equal(run.code, 0, run.stderr);
+    const partway = [...seenWhileRunning].filter((n) => n > 0 && n < RAMP + STEADY);
+    assert.ok(partway.length >= 2, `the merged stream held part of the load while the workers ran: ${[...seenWhileRunning].join(', ')}`);
     assert.equal(seen.length, RAMP + STEADY, 'requests the server saw');
     assert.equal(new Set(seen).size, seen.length, 'no iteration sent twice');
     assert.deepEqual(readdirSync(out).filter((f) => f.startsWith('worker-')).sort(), ['worker-0', 'worker-1', 'worker-2']);
@@ -63,6 +80,12 @@ describe('run --workers and --segment', () => {
     assert.equal(summary.overall.requests, RAMP + STEADY);
     assert.deepEqual(summary.phases.map((p) => [p.name, p.requests]), [['ramp', RAMP], ['steady', STEADY]]);
     assert.match(run.stdout, /verdict: PASS/);
+    // Merged as it was written, it holds what merging the finished worker streams gives.
+    const workerFiles = [0, 1, 2].map((i) => join(out, `worker-${i}`, 'results.ndjson'));
+    const afterwards = mergeResults(workerFiles.map((f) => readResults(f)), { files: workerFiles });
+    const lines = (records: readonly object[]) => records.map((r) => JSON.stringify(r)).sort();
+    assert.deepEqual(merged.header, afterwards.header);
+    assert.deepEqual(lines(merged.records), lines(afterwards.records));
 
     // One generator, the same scenario: the same count (the issue allows 2%; the schedules are exact).
     seen.length = 0;
@@ -89,6 +112,20 @@ describe('run --workers and --segment', () => {
     assert.equal(gate.code, 0, `the whole steady phase ran at 150/s: ${gate.stdout}`);
     const partial = await runCli(['merge', join(out, 'w0', 'results.ndjson'), '-o', join(out, 'partial.ndjson')]);
     assert.equal(partial.code, 2, 'one of two segments is not the run');
+  });
+
+  it('an abortOnFail threshold is watched on the merged load and stops every worker', async () => {
+    const file = join(dir, 'abort.yaml');
+    // 150/s in all over a 10 s steady phase: the whole load fails rps<=100 in its first seconds.
+    writeFileSync(file, scenario(port, '[ { threshold: "phase:steady.rps<=100", abortOnFail: true } ]').replace('rate: 150, duration: 3s', 'rate: 150, duration: 10s'));
+    const run = await runCli(['run', file, '--workers', '2', '--out', join(dir, 'abort')], { timeoutMs: 60_000 });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /threshold phase:steady\.rps<=100 failed on the merged load: stopping the workers/);
+    const merged = readResults(join(dir, 'abort', 'results.ndjson'));
+    const end = merged.records.at(-1)!;
+    assert.deepEqual([end.type, (end as { abortedBy?: string }).abortedBy], ['end', 'phase:steady.rps<=100']);
+    const requests = summarise(merged).overall.requests;
+    assert.ok(requests > RAMP && requests < RAMP + 150 * 6, `stopped early in the steady phase: ${requests} requests`);
   });
 
   it('refuses what cannot be shared', async () => {

@@ -1,0 +1,95 @@
+import { MergeRefusedError } from './merge-checks.js';
+import { DEFAULT_INTERVAL_MS } from './recorder.js';
+import type { BodyRecord, EndRecord, HeaderRecord } from './results-format.js';
+import { ResultsWriter } from './results-writer.js';
+import { StreamMerger } from './stream-merger.js';
+import { StreamTail } from './stream-tail.js';
+
+// The merged stream of workers that are still running: each poll reads what every worker has
+// appended and writes to the merged stream every interval all of them are past, so the merged
+// stream grows a second at a time like a single generator's and can be followed, watched for
+// abortOnFail and shown while the run goes on. Should this process die, the merged stream stays
+// valid up to its last whole line, and the workers' own streams can still be merged afresh.
+
+export interface LiveMergeSummary {
+  records: number;
+  requests: number;
+  status: EndRecord['status'];
+}
+
+export class LiveMerge {
+  readonly #tails: StreamTail[];
+  /** Per worker, the records read before every worker's header was (the merge's clock needs them all). */
+  readonly #early: BodyRecord[][];
+  #merger: StreamMerger | undefined;
+  #writer: ResultsWriter | undefined;
+  #records = 0;
+  #requests = 0;
+
+  /** `onRecords` is told each batch of merged records once it is written. */
+  constructor(
+    private readonly files: readonly string[],
+    private readonly output: string,
+    private readonly onRecords?: (records: readonly BodyRecord[]) => void,
+  ) {
+    this.#tails = files.map((file) => new StreamTail(file));
+    this.#early = files.map(() => []);
+  }
+
+  /** The merged stream's header, once every worker has written its own. */
+  get header(): HeaderRecord | undefined {
+    return this.#merger?.header;
+  }
+
+  /**
+   * Reads what every worker appended and writes what is now merged. Throws ResultsFileError for a
+   * bad line and MergeRefusedError for streams that are not one run's.
+   */
+  poll(): void {
+    this.#tails.forEach((tail, worker) => {
+      const records = tail.read();
+      if (this.#merger === undefined) this.#early[worker]!.push(...records);
+      else for (const record of records) this.#merger.add(worker, record);
+    });
+    if (this.#merger === undefined && !this.#start()) return;
+    this.#write(this.#merger!.take());
+  }
+
+  /** Once every worker has exited: merges the rest of their streams, writes the end and closes the merged stream. */
+  finish(abortedBy?: string): LiveMergeSummary {
+    this.poll();
+    const merger = this.#merger;
+    if (merger === undefined) {
+      const silent = this.#tails.filter((tail) => tail.header === undefined).map((tail) => tail.file);
+      throw new MergeRefusedError(`no results stream from ${silent.join(', ')}: the worker wrote nothing`);
+    }
+    this.#tails.forEach((tail, worker) => merger.close(worker, tail.tornTail));
+    const end = merger.end(abortedBy);
+    this.#write([...merger.take(), end]);
+    this.#writer!.close();
+    return { records: this.#records, requests: this.#requests, status: end.status };
+  }
+
+  #start(): boolean {
+    if (this.#tails.some((tail) => tail.header === undefined)) return false;
+    const headers = this.#tails.map((tail) => tail.header!);
+    // Workers of one run record on one interval, which this loadtest writes into each header.
+    const interval = headers[0]!.intervalS ?? DEFAULT_INTERVAL_MS / 1000;
+    const merger = new StreamMerger(headers, { files: this.files, interval });
+    this.#writer = new ResultsWriter(this.output, merger.header);
+    this.#early.forEach((records, worker) => {
+      for (const record of records) merger.add(worker, record);
+      records.length = 0;
+    });
+    this.#merger = merger;
+    return true;
+  }
+
+  #write(records: BodyRecord[]): void {
+    if (records.length === 0) return;
+    this.#writer!.append(records);
+    this.#records += records.length;
+    for (const record of records) if (record.type === 'step') this.#requests += record.count;
+    this.onRecords?.(records);
+  }
+}
