@@ -92,20 +92,33 @@ class MergeFollower {
     this.#merge = new LiveMerge(files, resultsFile, (records) => this.#onMerged(records));
   }
 
-  /** Merges what the workers have written since the last poll. A stream that cannot be merged stops the following, not the workers. */
+  /** Merges what the workers have written since the last poll. */
   poll(): void {
-    if (this.#failure !== undefined) return;
-    try {
-      this.#merge.poll();
-    } catch (error) {
-      this.#failure = error as Error;
-      this.options.progress.message(`warning: cannot merge the workers' streams as they run (${this.#failure.message}); the workers go on`);
-    }
+    this.#guarded(() => this.#merge.poll());
+  }
+
+  /** A worker's process ended; one that wrote no stream leaves nothing to merge, so the others are stopped. */
+  workerExited(worker: number, code: number): void {
+    if (this.#guarded(() => this.#merge.workerExited(worker)) !== false) return;
+    this.options.progress.message(`worker ${worker} exited (${code}) without writing a results stream: stopping the other workers`);
+    for (const child of this.children) if (child.exitCode === null) child.kill('SIGINT');
   }
 
   finish(): { requests: number } {
     if (this.#failure !== undefined) throw this.#failure;
     return this.#merge.finish(this.#abortedBy);
+  }
+
+  /** A stream that cannot be merged stops the following, not the workers: their own streams stay. */
+  #guarded<T>(step: () => T): T | undefined {
+    if (this.#failure !== undefined) return undefined;
+    try {
+      return step();
+    } catch (error) {
+      this.#failure = error as Error;
+      this.options.progress.message(`warning: cannot merge the workers' streams as they run (${this.#failure.message}); the workers go on`);
+      return undefined;
+    }
   }
 
   #onMerged(records: readonly BodyRecord[]): void {
@@ -130,7 +143,17 @@ function waitForWorkers(children: ChildProcess[], follower: MergeFollower, optio
   const onTerminate = (): void => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
-  return Promise.all(children.map((child) => new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : EXIT.runFailed)))))).finally(() => {
+  const exited = children.map(
+    (child, worker) =>
+      new Promise<number>((resolve) =>
+        child.on('exit', (code, signal) => {
+          const status = code ?? (signal === 'SIGINT' ? 130 : EXIT.runFailed);
+          follower.workerExited(worker, status);
+          resolve(status);
+        }),
+      ),
+  );
+  return Promise.all(exited).finally(() => {
     clearInterval(timer);
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onTerminate);

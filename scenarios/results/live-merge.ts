@@ -21,6 +21,8 @@ export class LiveMerge {
   readonly #tails: StreamTail[];
   /** Per worker, the records read before every worker's header was (the merge's clock needs them all). */
   readonly #early: BodyRecord[][];
+  /** Workers whose process has ended: what their stream holds is all it will. */
+  readonly #exited = new Set<number>();
   #merger: StreamMerger | undefined;
   #writer: ResultsWriter | undefined;
   #records = 0;
@@ -52,18 +54,29 @@ export class LiveMerge {
       else for (const record of records) this.#merger.add(worker, record);
     });
     if (this.#merger === undefined && !this.#start()) return;
+    for (const worker of this.#exited) this.#merger!.close(worker, this.#tails[worker]!.tornTail);
     this.#write(this.#merger!.take());
+  }
+
+  /**
+   * `worker` has exited: its stream is complete as it stands, so the others' seconds need not wait
+   * for it. False when it never wrote a header, so the run cannot be merged.
+   */
+  workerExited(worker: number): boolean {
+    this.#exited.add(worker);
+    this.poll();
+    return this.#tails[worker]!.header !== undefined;
   }
 
   /** Once every worker has exited: merges the rest of their streams, writes the end and closes the merged stream. */
   finish(abortedBy?: string): LiveMergeSummary {
+    this.#tails.forEach((_, worker) => this.#exited.add(worker));
     this.poll();
     const merger = this.#merger;
     if (merger === undefined) {
       const silent = this.#tails.filter((tail) => tail.header === undefined).map((tail) => tail.file);
       throw new MergeRefusedError(`no results stream from ${silent.join(', ')}: the worker wrote nothing`);
     }
-    this.#tails.forEach((tail, worker) => merger.close(worker, tail.tornTail));
     const end = merger.end(abortedBy);
     this.#write([...merger.take(), end]);
     this.#writer!.close();

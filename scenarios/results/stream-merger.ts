@@ -103,7 +103,9 @@ export class StreamMerger {
     this.#lastT = Math.max(this.#lastT, shifted.t);
     switch (shifted.type) {
       case 'end':
+        // Nothing follows a stream's end record: every interval of this worker is whole.
         this.#ends[worker]!.end = shifted;
+        this.#whole[worker] = Infinity;
         return;
       case 'step':
         return this.#group(`s\u0000${this.#slot(shifted.t)}\u0000${shifted.phase}\u0000${shifted.step}\u0000${shifted.outcome}`, shifted);

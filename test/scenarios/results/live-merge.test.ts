@@ -110,6 +110,29 @@ describe('LiveMerge', () => {
     assert.equal(ends().length, 1);
   });
 
+  it('a worker that has ended, or whose process has exited, holds up no later second', () => {
+    const base = place();
+    const files = [0, 1, 2].map((w) => join(base, `w${w}.ndjson`));
+    const output = join(base, 'merged.ndjson');
+    const writers = files.map((file, w) => new ResultsWriter(file, header(w, 3)));
+    const live = new LiveMerge(files, output);
+    writers.forEach((writer, w) => writer.append(second(w, 0)));
+    writers[0]!.append([{ type: 'end', t: 0.6, status: 'failed', message: 'out of memory' }]); // ended early, said so
+    for (const s of [1, 2, 3]) for (const w of [1, 2]) writers[w]!.append(second(w, s));
+    live.poll();
+    assert.deepEqual(stepSeconds(readResults(output).records), [0, 1, 2, 3], 'worker 0 ended at 0.6 s');
+
+    writers[2]!.append(second(2, 4)); // worker 2 dies after second 4 without an end record
+    writers[1]!.append(second(1, 4));
+    writers[1]!.append(second(1, 5));
+    live.poll();
+    assert.deepEqual(stepSeconds(readResults(output).records), [0, 1, 2, 3, 4], 'worker 2 may still write second 5');
+    assert.equal(live.workerExited(2), true);
+    assert.deepEqual(stepSeconds(readResults(output).records), [0, 1, 2, 3, 4, 5], 'worker 2 has exited');
+    writers.forEach((writer) => writer.close());
+    assert.equal(live.finish().status, 'failed');
+  });
+
   it('a worker that died mid-line makes the merged run interrupted and says which', () => {
     const base = place();
     const files = [0, 1].map((w) => join(base, `w${w}.ndjson`));
@@ -152,7 +175,9 @@ describe('LiveMerge', () => {
     assert.throws(() => new LiveMerge(files, join(base, 'merged.ndjson')).poll(), (e: Error) => e instanceof MergeRefusedError && /not the same scenario name/.test(e.message));
 
     const silent = join(base, 'never-written.ndjson');
-    assert.throws(() => new LiveMerge([files[0]!, silent], join(base, 'merged-2.ndjson')).finish(), /no results stream from .*never-written\.ndjson: the worker wrote nothing/);
+    const waiting = new LiveMerge([files[0]!, silent], join(base, 'merged-2.ndjson'));
+    assert.equal(waiting.workerExited(1), false, 'exited without a stream');
+    assert.throws(() => waiting.finish(), /no results stream from .*never-written\.ndjson: the worker wrote nothing/);
   });
 });
 
