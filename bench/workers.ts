@@ -104,6 +104,9 @@ runBench('workers', async (session) => {
   const perCore = workers / generatorCores / single;
   process.stdout.write(
     `\nmedian: one generator ${Math.round(single)} req/s, --workers 2 ${Math.round(workers)} req/s → ${ratio.toFixed(2)}× (target ≥ ${TARGET_RATIO}×: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})\n` +
-      `the workers had ${generatorCores.toFixed(2)} cores (nginx took the rest): ${(workers / generatorCores).toFixed(0)} req/s per generator core, ${perCore.toFixed(2)}× one generator's\n`,
+      `the workers had ${generatorCores.toFixed(2)} cores (nginx took the rest): ${(workers / generatorCores).toFixed(0)} req/s per generator core, ${perCore.toFixed(2)}× one generator's\n` +
+      // One generator on a core of its own, the target on the other: two workers sharing the
+      // cores with the target can at best send what the cores left to them would at one generator's rate.
+      `ceiling on these cores: ${generatorCores.toFixed(2)}× one generator (2 cores less the target's ${(2 - generatorCores).toFixed(2)})\n`,
   );
 });
