@@ -2,8 +2,11 @@
 # Build: docker build -t loadtest:$(node -p "require('./package.json').version") .
 #
 # Two stages: the build needs TypeScript (a dev dependency), the runtime only the compiled
-# JavaScript and the production dependencies.
-FROM node:20-slim AS build
+# JavaScript and the production dependencies. NODE_IMAGE names the base: a mirror in a registry of
+# your own, or a digest to pin it (--build-arg NODE_IMAGE=registry.example/node:20-slim).
+ARG NODE_IMAGE=node:20-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would build before the sources are copied; the build runs below.
@@ -16,7 +19,7 @@ COPY reports reports
 COPY fixtures fixtures
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production CI=true
 WORKDIR /app
 COPY --from=build /app/package.json ./

@@ -10,8 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadScenario } from '../../scenarios/language/load-scenario.js';
 import { runCli } from '../helpers/cli.js';
 import { parse, validate } from './k8s/manifest-checks.js';
-
-type Obj = Record<string, any>;
+import { byKind, materialise, workerArgsFor, workerPodFiles, type Obj } from './k8s/pod-filesystem.js';
 
 let dir: string;
 let server: Server;
@@ -63,18 +62,6 @@ thresholds: [ "errors<1%" ]
 ${extra}`,
   );
 }
-
-/** Writes the ConfigMap's files where its volume's items put them, as the kubelet would under the mount. */
-function materialise(configMap: Obj, items: Obj[], mount: string): void {
-  for (const { key, path } of items) {
-    const content = configMap.data?.[key] !== undefined ? Buffer.from(configMap.data[key], 'utf8') : Buffer.from(configMap.binaryData[key], 'base64');
-    mkdirSync(dirname(join(mount, path)), { recursive: true });
-    writeFileSync(join(mount, path), content);
-  }
-}
-
-const byKind = (docs: Obj[], kind: string, component?: string): Obj[] =>
-  docs.filter((d) => d.kind === kind && (component === undefined || d.metadata.labels?.['app.kubernetes.io/component'] === component));
 
 describe('loadtest k8s', () => {
   it('writes valid manifests: an Indexed Job of N workers sharing one start, resources, consistent volumes, every data file in the ConfigMap', async () => {
@@ -213,24 +200,10 @@ phases: [ { name: p, executor: constant-vus, vus: 1, duration: 1s } ]
     const [gather] = byKind(docs, 'Job', 'gather');
     const [cm] = byKind(docs, 'ConfigMap');
     assert.ok(job && gather && cm);
-    const pod = job.spec.template.spec;
-    const container = pod.containers[0];
     // The pod's file system: each volumeMount's mountPath becomes a local folder.
-    const root = mkdtempSync(join(tmpdir(), 'loadtest-k8s-pod-'));
-    const local = (mountPath: string): string => join(root, mountPath);
-    const configVolume = pod.volumes.find((v: Obj) => v.configMap);
-    const configMount = container.volumeMounts.find((m: Obj) => m.name === configVolume.name);
-    materialise(cm, configVolume.configMap.items, local(configMount.mountPath));
-    const mounts = container.volumeMounts.map((m: Obj) => m.mountPath as string);
-    const toLocal = (arg: string): string => {
-      const mount = mounts.find((m: string) => arg === m || arg.startsWith(`${m}/`));
-      return mount === undefined ? arg : local(mount) + arg.slice(mount.length);
-    };
-    assert.deepEqual(container.command, ['loadtest']);
-    const runs = Array.from({ length: parallelism }, (_, index) => {
-      const args = (container.args as string[]).map((a) => toLocal(a.replaceAll('$(JOB_COMPLETION_INDEX)', String(index))));
-      return runCli(args, { env: { JOB_COMPLETION_INDEX: String(index) }, timeoutMs: 60_000 });
-    });
+    const { toLocal } = workerPodFiles(job, cm, mkdtempSync(join(tmpdir(), 'loadtest-k8s-pod-')));
+    assert.deepEqual(job.spec.template.spec.containers[0].command, ['loadtest']);
+    const runs = Array.from({ length: parallelism }, (_, index) => runCli(workerArgsFor(job, index).map(toLocal), { env: { JOB_COMPLETION_INDEX: String(index) }, timeoutMs: 60_000 }));
     const results = await Promise.all(runs);
     results.forEach((r, i) => assert.equal(r.code, 0, `worker ${i}: ${r.stderr}${r.stdout}`));
 
