@@ -56,6 +56,8 @@ export async function runLocalWorkers(options: WorkersOptions): Promise<void> {
   const children = dirs.map((dir, i) =>
     spawn(process.execPath, [CLI, 'run', options.scenarioFile, '--segment', `${i}/${n}`, '--start-at', String(startAt), '--out', dir, '--quiet', ...(options.target === undefined ? [] : ['--target', options.target])], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // A process group of its own: a Ctrl-C reaches this process alone, which passes it on once.
+      detached: true,
     }),
   );
   children.forEach((child, i) => relayStderr(child, `worker ${i}`, options.progress));
@@ -134,13 +136,20 @@ class MergeFollower {
   }
 }
 
-/** Merges and shows progress each second until every worker has exited; Ctrl-C reaches them through the process group. */
+/** Merges and shows progress each second until every worker has exited. */
 function waitForWorkers(children: ChildProcess[], follower: MergeFollower, options: WorkersOptions): Promise<number[]> {
   const timer = setInterval(() => follower.poll(), POLL_MS);
-  // The first Ctrl-C stops the workers (they drain and write their streams); this process waits for
-  // them and merges the rest of what they wrote. A SIGTERM sent to this process alone is passed on by PID.
-  const onInterrupt = (): void => options.progress.message('stopping the workers: they finish in-flight iterations and write their streams');
-  const onTerminate = (): void => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
+  // Signals to this process are passed on to each worker by PID, once: the first Ctrl-C stops the
+  // load (the workers drain and write their streams, this process merges the rest of what they
+  // wrote), a second stops them at once, as it does a single run; SIGTERM likewise.
+  const forward = (signal: NodeJS.Signals): void => children.forEach((child) => child.exitCode === null && child.signalCode === null && child.kill(signal));
+  let interrupts = 0;
+  const onInterrupt = (): void => {
+    interrupts++;
+    options.progress.message(interrupts === 1 ? 'stopping the workers: they finish in-flight iterations and write their streams' : 'stopping the workers now');
+    forward('SIGINT');
+  };
+  const onTerminate = (): void => forward('SIGTERM');
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
   const exited = children.map(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -126,6 +126,40 @@ describe('run --workers and --segment', () => {
     assert.deepEqual([end.type, (end as { abortedBy?: string }).abortedBy], ['end', 'phase:steady.rps<=100']);
     const requests = summarise(merged).overall.requests;
     assert.ok(requests > RAMP && requests < RAMP + 150 * 6, `stopped early in the steady phase: ${requests} requests`);
+  });
+
+  it('Ctrl-C stops every worker, and the merged run is written, partial, up to where they stopped', async () => {
+    const file = join(dir, 'interrupted.yaml');
+    writeFileSync(file, scenario(port, '[ "errors<1%" ]').replace('rate: 150, duration: 3s', 'rate: 150, duration: 20s'));
+    const out = join(dir, 'interrupted');
+    const summaryFile = join(dir, 'interrupted.json');
+    const { child, result } = spawnCli(['run', file, '--workers', '2', '--out', out, '--summary-json', summaryFile]);
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // Once the merged stream holds load: the signal goes to the parent's PID only, as a CI runner
+    // cancelling a job sends it; the workers hear of it from the parent.
+    for (let i = 0; i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      try {
+        if (summarise(readResults(join(out, 'results.ndjson'))).overall.requests > 0) break;
+      } catch {
+        // not written yet
+      }
+    }
+    child.kill('SIGINT');
+    const outcome = await result.finally(() => clearTimeout(killer));
+    assert.equal(outcome.code, 3, outcome.stderr);
+    assert.match(outcome.stderr, /stopping the workers: they finish in-flight iterations/);
+    const merged = readResults(join(out, 'results.ndjson'));
+    const end = merged.records.at(-1)!;
+    assert.deepEqual([end.type, end.type === 'end' && end.status], ['end', 'interrupted']);
+    for (const w of [0, 1]) {
+      const own = readResults(join(out, `worker-${w}`, 'results.ndjson')).records.at(-1)!;
+      assert.deepEqual([own.type, own.type === 'end' && own.status], ['end', 'interrupted'], `worker ${w} drained and ended its stream`);
+    }
+    const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { partial: boolean; overall: { requests: number; errors: number } };
+    assert.equal(summary.partial, true);
+    assert.ok(summary.overall.requests > 0 && summary.overall.requests < RAMP + 150 * 20, `${summary.overall.requests} requests`);
+    assert.equal(summary.overall.errors, 0, 'in-flight requests drained rather than failed');
   });
 
   it('refuses what cannot be shared', async () => {
