@@ -49,7 +49,8 @@ export class LiveMerge {
    */
   poll(): void {
     this.#tails.forEach((tail, worker) => {
-      const records = tail.read();
+      // An exited worker's stream is complete: its last line is read however it ends.
+      const records = this.#exited.has(worker) ? tail.readToEnd() : tail.read();
       if (this.#merger === undefined) this.#early[worker]!.push(...records);
       else for (const record of records) this.#merger.add(worker, record);
     });

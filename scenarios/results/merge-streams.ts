@@ -27,7 +27,7 @@ export function mergeResults(inputs: readonly Results[], options: MergeOptions =
   const files = inputs.map((_, i) => options.files?.[i] ?? `stream ${i + 1}`);
   const merger = new StreamMerger(
     inputs.map((results) => results.header),
-    { files, interval: inputs[0]!.header.intervalS ?? gridInterval(inputs), allowPartial: options.allowPartial },
+    { files, interval: inputs[0]!.header.intervalS ?? gridInterval(inputs.map((results) => results.records)), allowPartial: options.allowPartial },
   );
   inputs.forEach((results, worker) => {
     for (const record of results.records) merger.add(worker, record);
@@ -43,10 +43,10 @@ export function mergeResults(inputs: readonly Results[], options: MergeOptions =
  * common duration of the generator records (one per interval), else of the step records; 1 s when
  * there are none.
  */
-function gridInterval(inputs: readonly Results[]): number {
+export function gridInterval(streams: ReadonlyArray<readonly BodyRecord[]>): number {
   for (const type of ['generator', 'step'] as const) {
     const seen = new Map<number, number>();
-    for (const results of inputs) for (const record of results.records) if (record.type === type) seen.set(record.dur, (seen.get(record.dur) ?? 0) + 1);
+    for (const records of streams) for (const record of records) if (record.type === type) seen.set(record.dur, (seen.get(record.dur) ?? 0) + 1);
     let best: number | undefined;
     for (const [dur, n] of seen) if (dur > 0 && (best === undefined || n > seen.get(best)!)) best = dur;
     if (best !== undefined) return best;

@@ -37,7 +37,7 @@ export function parseResults(text: string, file = '<results>'): Results {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
-    if (i === lines.length - 1 && !endsCleanly && !isJson(line)) {
+    if (i === lines.length - 1 && !endsCleanly && !parsesAsJson(line)) {
       tornTail = true;
       break;
     }
@@ -68,7 +68,8 @@ function parseJson(line: string, file: string, lineNumber: number): unknown {
   }
 }
 
-function isJson(line: string): boolean {
+/** Whether a line is JSON at all: a last line that is not is the torn tail of a writer that died. */
+export function parsesAsJson(line: string): boolean {
   try {
     JSON.parse(line);
     return true;

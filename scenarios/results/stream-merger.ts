@@ -149,6 +149,15 @@ export class StreamMerger {
     }
   }
 
+  /** The open stream whose records so far reach the least far, to be read next; undefined once all are closed. */
+  laggard(): number | undefined {
+    let slowest: number | undefined;
+    this.#whole.forEach((slot, worker) => {
+      if (slot !== Infinity && (slowest === undefined || slot < this.#whole[slowest]!)) slowest = worker;
+    });
+    return slowest;
+  }
+
   /** `worker`'s stream has no more records; `tornTail` when it stopped in the middle of a line. */
   close(worker: number, tornTail: boolean): void {
     this.#whole[worker] = Infinity;

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { BodyRecord, HeaderRecord } from './results-format.js';
-import { parseBodyLine, parseHeaderLine, ResultsFileError } from './results-reader.js';
+import { parseBodyLine, parseHeaderLine, parsesAsJson, ResultsFileError } from './results-reader.js';
 
 // Follows a results stream another process is still writing: each read returns the whole records
 // appended since the last, so a reader can act on a run's seconds as they land. The writer appends
@@ -15,6 +15,9 @@ export class StreamTail {
   #offset = 0;
   #lineNumber = 0;
   #partial = '';
+  #atEnd = false;
+  /** One read buffer for the tail's life: a new one per read would leave the collector megabytes to find. */
+  #buffer: Buffer | undefined;
   readonly #decoder = new StringDecoder('utf8');
 
   constructor(readonly file: string) {}
@@ -29,28 +32,57 @@ export class StreamTail {
     return this.#partial !== '';
   }
 
-  /** The records whose lines were completed since the last call; none while the file does not exist yet. */
-  read(): BodyRecord[] {
+  /** True when the last read found nothing more in the file (so far: its writer may still append). */
+  get atEnd(): boolean {
+    return this.#atEnd;
+  }
+
+  /**
+   * The records whose lines were completed since the last call; none while the file does not exist
+   * yet. `maxBytes` bounds what one call reads (a whole file is then taken a piece at a time).
+   */
+  read(maxBytes = Infinity): BodyRecord[] {
     let fd: number;
     try {
       fd = openSync(this.file, 'r');
     } catch {
+      this.#atEnd = true;
       return [];
     }
     let text = this.#partial;
     try {
       if (fstatSync(fd).size < this.#offset) throw new ResultsFileError(this.file, 0, `was cut short while being followed (at ${this.#offset} bytes): another process is writing the same file`);
-      const buffer = Buffer.allocUnsafe(CHUNK);
-      for (let n = readSync(fd, buffer, 0, CHUNK, this.#offset); n > 0; n = readSync(fd, buffer, 0, CHUNK, this.#offset)) {
+      const buffer = (this.#buffer ??= Buffer.allocUnsafe(CHUNK));
+      let taken = 0;
+      let n = 0;
+      while (taken < maxBytes && (n = readSync(fd, buffer, 0, CHUNK, this.#offset)) > 0) {
         this.#offset += n;
+        taken += n;
         // The decoder holds back a character split across two reads.
         text += this.#decoder.write(buffer.subarray(0, n));
       }
+      this.#atEnd = n === 0;
     } finally {
       closeSync(fd);
     }
     const lines = text.split('\n');
     this.#partial = lines.pop() ?? '';
+    return this.#parse(lines);
+  }
+
+  /**
+   * The file is complete: reads the rest, and takes its last line, when it lacks a newline, as a
+   * record if it parses (a file edited by hand) or else as the torn tail of a writer that died.
+   */
+  readToEnd(): BodyRecord[] {
+    const records = this.read();
+    if (this.#partial.trim() === '' || !parsesAsJson(this.#partial)) return records;
+    const last = this.#partial;
+    this.#partial = '';
+    return [...records, ...this.#parse([last])];
+  }
+
+  #parse(lines: readonly string[]): BodyRecord[] {
     const records: BodyRecord[] = [];
     for (const line of lines) {
       this.#lineNumber++;

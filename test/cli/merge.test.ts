@@ -11,9 +11,10 @@ import { readResults } from '../../scenarios/results/results-reader.js';
 import { runCli } from '../helpers/cli.js';
 import { KnownStream } from '../reports/gates/known-stream.js';
 
-// `loadtest merge` as pipelines use it: real processes. Two workers are emulated by two concurrent
-// `loadtest run`s of the same scenario, each at half the rate (segments are not in `run` yet);
-// their merged stream must hold every request of both and pass the scenario's gates as a whole.
+// `loadtest merge` as pipelines use it: real processes. Two workers are two concurrent `loadtest
+// run`s of the same scenario, each at half the rate, as two machines given a share each by hand
+// would be; their merged stream must hold every request of both and pass the scenario's gates as a
+// whole. (Segments, which split one scenario exactly: test/cli/workers.test.ts.)
 
 let server: Server;
 let url: string;
