@@ -22,6 +22,7 @@ interface K8sFlags {
   target?: string;
   cpu: string;
   memory: string;
+  gatherMemory: string;
   startAt?: Date;
   lead?: number;
   resultsPvc?: string;
@@ -48,6 +49,7 @@ export function k8sCommand(): Command {
     .option('-t, --target <url>', 'base URL the workers send to, e.g. the Service under test (passed to run --target)')
     .option('--cpu <quantity>', 'CPU request of each worker pod (no CPU limit: throttling would skew latency)', quantityOption(parseCpu), '1')
     .option('--memory <quantity>', 'memory request and limit of each worker pod', quantityOption(parseMemory), '512Mi')
+    .option('--gather-memory <quantity>', 'memory request and limit of the gather pod (the report reads the whole merged stream: about 300Mi for an hour of a 10-step run)', quantityOption(parseMemory), '1Gi')
     .option('--start-at <time>', 'when every worker starts its load: ISO 8601 time or epoch milliseconds (default: now + --lead)', startOption)
     .option('--lead <duration>', 'time from now to the start, for pods to be scheduled and pull the image (default: 60s)', durationOption)
     .option('--results-pvc <name>', 'an existing ReadWriteMany PersistentVolumeClaim for the results (default: create "loadtest-results")', labelOption('--results-pvc'))
@@ -73,6 +75,7 @@ export function k8sCommand(): Command {
         ...(flags.target === undefined ? {} : { target: flags.target }),
         cpu: flags.cpu,
         memory: flags.memory,
+        gatherMemory: flags.gatherMemory,
         results: {
           claim: flags.resultsPvc ?? 'loadtest-results',
           create: flags.resultsPvc === undefined,

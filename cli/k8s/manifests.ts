@@ -63,6 +63,8 @@ export interface JobPlan {
   /** Kubernetes quantities for each generator pod. */
   cpu: string;
   memory: string;
+  /** Memory of the gather pod: the report and the gate hold the whole merged stream. */
+  gatherMemory: string;
   results: { claim: string; create: boolean; size: string; storageClass?: string };
   /** Upper bound on the workers' Job, from the start time, the scenario's length and a margin. */
   activeDeadlineSeconds: number;
@@ -217,7 +219,7 @@ export function gatherJob(plan: JobPlan): Obj {
               image: plan.image,
               command: ['sh', '-c', gatherScript(plan)],
               env: [{ name: 'CI', value: 'true' }],
-              resources: { requests: { cpu: '500m', memory: plan.memory }, limits: { memory: plan.memory } },
+              resources: { requests: { cpu: '500m', memory: plan.gatherMemory }, limits: { memory: plan.gatherMemory } },
               volumeMounts: [resultsMount],
             },
           ],

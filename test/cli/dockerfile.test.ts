@@ -89,7 +89,7 @@ describe('Dockerfile', () => {
     const user = all.filter((i) => i.op === 'USER').at(-1)!;
     assert.equal(user.stage, 1);
     const [uid] = user.args.split(':');
-    const job = workerJob({ runName: 'r', scenarioLabel: 's', image: 'i', parallelism: 1, startAt: 'x', scenarioPath: 'a.yaml', files: [], cpu: '1', memory: '1Gi', results: { claim: 'c', create: true, size: '1Gi' }, activeDeadlineSeconds: 1, gather: false } as JobPlan) as any;
+    const job = workerJob({ runName: 'r', scenarioLabel: 's', image: 'i', parallelism: 1, startAt: 'x', scenarioPath: 'a.yaml', files: [], cpu: '1', memory: '1Gi', gatherMemory: '1Gi', results: { claim: 'c', create: true, size: '1Gi' }, activeDeadlineSeconds: 1, gather: false } as JobPlan) as any;
     assert.equal(job.spec.template.spec.securityContext.runAsUser, Number(uid));
     assert.equal(job.spec.template.spec.securityContext.runAsNonRoot, true);
     assert.ok(Number(uid) > 0);

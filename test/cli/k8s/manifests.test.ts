@@ -26,6 +26,7 @@ function plan(overrides: Partial<JobPlan> = {}): JobPlan {
     ],
     cpu: '1',
     memory: '512Mi',
+    gatherMemory: '1Gi',
     results: { claim: 'loadtest-results', create: true, size: '1Gi', storageClass: 'nfs' },
     activeDeadlineSeconds: 900,
     gather: true,
@@ -106,6 +107,8 @@ describe('k8s manifests', () => {
     assert.ok(!script.includes('worker-4'));
     assert.match(script, /loadtest report \S+\/merged.ndjson --html \S+\/report.html/);
     assert.match(script, /loadtest gate \S+\/merged.ndjson/);
+    // Sized for the report and the gate, which hold the whole merged stream, not like a worker.
+    assert.deepEqual((gatherJob(plan({ memory: '256Mi', gatherMemory: '2Gi' })).spec as Obj).template.spec.containers[0].resources, { requests: { cpu: '500m', memory: '2Gi' }, limits: { memory: '2Gi' } });
   });
 
   it('says how to apply, wait, resume the gather and fetch the results in a header comment', () => {
