@@ -64,7 +64,7 @@ export async function runLocalWorkers(options: WorkersOptions): Promise<void> {
 
   const follower = new MergeFollower(files, resultsFile, children, options);
   const codes = await waitForWorkers(children, follower, options);
-  let merged;
+  let merged: { requests: number };
   try {
     merged = follower.finish();
   } catch (error) {
@@ -152,6 +152,8 @@ function waitForWorkers(children: ChildProcess[], follower: MergeFollower, optio
   const onTerminate = (): void => forward('SIGTERM');
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
+  // The workers are out of the terminal's reach: a closed terminal ends them through this process.
+  process.on('SIGHUP', onTerminate);
   const exited = children.map(
     (child, worker) =>
       new Promise<number>((resolve) =>
@@ -166,6 +168,7 @@ function waitForWorkers(children: ChildProcess[], follower: MergeFollower, optio
     clearInterval(timer);
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onTerminate);
+    process.off('SIGHUP', onTerminate);
     options.progress.finish();
   });
 }
