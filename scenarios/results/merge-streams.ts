@@ -3,9 +3,10 @@ import type { BodyRecord, HeaderRecord } from './results-format.js';
 import type { Results } from './results-reader.js';
 import { StreamMerger } from './stream-merger.js';
 
-// `loadtest merge`: the streams of several workers that each drove a share of one run, read whole,
-// put back together as the stream one generator would have written for the whole load (how, and
-// why it is exact: stream-merger.ts).
+// The streams of several workers that each drove a share of one run, already read whole, put back
+// together at once as the stream one generator would have written for the whole load (how, and why
+// it is exact: stream-merger.ts). `loadtest merge` reads its files a piece at a time instead
+// (merge-files.ts); both give the same records.
 
 export interface MergeOptions {
   /** The streams' file names, for messages and the merged header; "stream 1", … when not given. */

@@ -7,8 +7,9 @@ import type { BodyRecord, EndRecord, HeaderRecord, IterationIntervalRecord, Phas
 import { roundSeconds } from './run-clock.js';
 
 // The merge of several workers' streams of one run into the stream one generator would have
-// written for the whole load, record by record as the workers write them: `loadtest merge` feeds it
-// whole files, `run --workers` the lines each worker has appended so far.
+// written for the whole load, record by record: `loadtest merge` feeds it finished files a piece at
+// a time, the stream that reaches least far first (merge-files.ts); `run --workers` the lines each
+// worker has appended so far (live-merge.ts).
 //
 // Exact: the records of one interval and key (step and outcome, or phase) are folded into one,
 // counts summed and histograms added bucket by bucket, so percentiles and thresholds over the

@@ -29,7 +29,7 @@ export class StreamTail {
 
   /** True when the stream so far stops in the middle of a line. */
   get tornTail(): boolean {
-    return this.#partial !== '';
+    return this.#partial.trim() !== '';
   }
 
   /** True when the last read found nothing more in the file (so far: its writer may still append). */
