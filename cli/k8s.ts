@@ -7,7 +7,9 @@ import { renderManifests, instructions, type JobPlan } from './k8s/manifests.js'
 import { dnsLabel, isDnsLabel, runName } from './k8s/names.js';
 import { scenarioFiles } from './k8s/scenario-files.js';
 import { durationOption, parsedBy } from './option-parsers.js';
+import { shareProblem } from '../scenarios/share-problem.js';
 import { parseStartTime } from '../scenarios/start-time.js';
+import { CliExit, EXIT } from './exit-codes.js';
 
 // `loadtest k8s`: the manifests that run one scenario from N generator pods on a cluster (an
 // Indexed Job whose pods each run `loadtest run --segment i/N` and start together), and gather
@@ -59,6 +61,9 @@ export function k8sCommand(): Command {
     .action(async (file: string, flags: K8sFlags) => {
       const scenario = await loadScenario(file, flags.target === undefined ? {} : { target: flags.target });
       const { files, scenarioPath, warnings } = scenarioFiles(scenario);
+      // What every split of a run refuses (phases judged as they run), as `run --segment` in the pods would.
+      const unshareable = shareProblem(scenario, flags.parallelism);
+      if (unshareable !== undefined) throw new CliExit(EXIT.badInput, `loadtest k8s: ${scenario.file}: ${unshareable}`);
       const now = Date.now();
       const start = flags.startAt ?? new Date(now + (flags.lead ?? DEFAULT_LEAD_MS));
       if (start.getTime() < now) warnings.push(`--start-at ${start.toISOString()} is in the past: the workers will start as soon as each is running, not together`);

@@ -1,8 +1,7 @@
 import { MergeRefusedError } from './merge-checks.js';
-import { DEFAULT_INTERVAL_MS } from './recorder.js';
-import type { BodyRecord, EndRecord, HeaderRecord } from './results-format.js';
-import { ResultsWriter } from './results-writer.js';
-import { StreamMerger } from './stream-merger.js';
+import { MergedOutput, type MergeSummary } from './merged-output.js';
+import type { BodyRecord, HeaderRecord } from './results-format.js';
+import { recordingInterval, StreamMerger } from './stream-merger.js';
 import { StreamTail } from './stream-tail.js';
 
 // The merged stream of workers that are still running: each poll reads what every worker has
@@ -11,12 +10,6 @@ import { StreamTail } from './stream-tail.js';
 // abortOnFail and shown while the run goes on. Should this process die, the merged stream stays
 // valid up to its last whole line, and the workers' own streams can still be merged afresh.
 
-export interface LiveMergeSummary {
-  records: number;
-  requests: number;
-  status: EndRecord['status'];
-}
-
 export class LiveMerge {
   readonly #tails: StreamTail[];
   /** Per worker, the records read before every worker's header was (the merge's clock needs them all). */
@@ -24,9 +17,7 @@ export class LiveMerge {
   /** Workers whose process has ended: what their stream holds is all it will. */
   readonly #exited = new Set<number>();
   #merger: StreamMerger | undefined;
-  #writer: ResultsWriter | undefined;
-  #records = 0;
-  #requests = 0;
+  #output: MergedOutput | undefined;
 
   /** `onRecords` is told each batch of merged records once it is written. */
   constructor(
@@ -56,7 +47,7 @@ export class LiveMerge {
     });
     if (this.#merger === undefined && !this.#start()) return;
     for (const worker of this.#exited) this.#merger!.close(worker, this.#tails[worker]!.tornTail);
-    this.#write(this.#merger!.take());
+    this.#output!.write(this.#merger!.take());
   }
 
   /**
@@ -70,7 +61,7 @@ export class LiveMerge {
   }
 
   /** Once every worker has exited: merges the rest of their streams, writes the end and closes the merged stream. */
-  finish(abortedBy?: string): LiveMergeSummary {
+  finish(abortedBy?: string): MergeSummary {
     this.#tails.forEach((_, worker) => this.#exited.add(worker));
     this.poll();
     const merger = this.#merger;
@@ -78,32 +69,20 @@ export class LiveMerge {
       const silent = this.#tails.filter((tail) => tail.header === undefined).map((tail) => tail.file);
       throw new MergeRefusedError(`no results stream from ${silent.join(', ')}: the worker wrote nothing`);
     }
-    const end = merger.end(abortedBy);
-    this.#write([...merger.take(), end]);
-    this.#writer!.close();
-    return { records: this.#records, requests: this.#requests, status: end.status };
+    this.#output!.write(merger.take());
+    return this.#output!.close(merger.end(abortedBy));
   }
 
   #start(): boolean {
     if (this.#tails.some((tail) => tail.header === undefined)) return false;
     const headers = this.#tails.map((tail) => tail.header!);
-    // Workers of one run record on one interval, which this loadtest writes into each header.
-    const interval = headers[0]!.intervalS ?? DEFAULT_INTERVAL_MS / 1000;
-    const merger = new StreamMerger(headers, { files: this.files, interval });
-    this.#writer = new ResultsWriter(this.output, merger.header);
+    const merger = new StreamMerger(headers, { files: this.files, interval: recordingInterval(headers[0]!, this.#early) });
+    this.#output = new MergedOutput(this.output, merger.header, this.onRecords);
     this.#early.forEach((records, worker) => {
       for (const record of records) merger.add(worker, record);
       records.length = 0;
     });
     this.#merger = merger;
     return true;
-  }
-
-  #write(records: BodyRecord[]): void {
-    if (records.length === 0) return;
-    this.#writer!.append(records);
-    this.#records += records.length;
-    for (const record of records) if (record.type === 'step') this.#requests += record.count;
-    this.onRecords?.(records);
   }
 }

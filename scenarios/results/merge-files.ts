@@ -1,10 +1,9 @@
-import { openSync, closeSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import { MergeRefusedError } from './merge-checks.js';
-import { gridInterval } from './merge-streams.js';
-import type { BodyRecord, EndRecord } from './results-format.js';
+import { MergedOutput, type MergeSummary } from './merged-output.js';
+import type { BodyRecord } from './results-format.js';
 import { ResultsFileError } from './results-reader.js';
-import { ResultsWriter } from './results-writer.js';
-import { StreamMerger } from './stream-merger.js';
+import { recordingInterval, StreamMerger } from './stream-merger.js';
 import { StreamTail } from './stream-tail.js';
 
 // `loadtest merge` of finished worker streams, a piece at a time: the stream that reaches least
@@ -16,17 +15,11 @@ import { StreamTail } from './stream-tail.js';
 /** Bytes of one stream read at a time: a minute or more of a typical worker's records. */
 const PIECE = 1 << 20;
 
-export interface MergeWritten {
-  records: number;
-  requests: number;
-  status: EndRecord['status'];
-}
-
 /**
  * Merges the worker streams in `files` into `output`. Throws ResultsFileError for an unreadable or
  * malformed stream and MergeRefusedError for streams that are not one run's.
  */
-export function mergeFiles(files: readonly string[], output: string, options: { allowPartial?: boolean } = {}): MergeWritten {
+export function mergeFiles(files: readonly string[], output: string, options: { allowPartial?: boolean } = {}): MergeSummary {
   if (files.length === 0) throw new MergeRefusedError('nothing to merge: no results streams given');
   for (const file of files) mustOpen(file);
   const tails = files.map((file) => new StreamTail(file));
@@ -37,17 +30,11 @@ export function mergeFiles(files: readonly string[], output: string, options: { 
   });
   const headers = tails.map((tail) => tail.header!);
   // Streams written before headers said their interval: inferred from their first minutes.
-  const interval = headers[0]!.intervalS ?? gridInterval(firstPieces);
+  const interval = recordingInterval(headers[0]!, firstPieces);
   const merger = new StreamMerger(headers, { files, interval, allowPartial: options.allowPartial });
   const temporary = `${output}.${process.pid}.tmp`;
-  const written: MergeWritten = { records: 0, requests: 0, status: 'completed' };
   try {
-    const writer = new ResultsWriter(temporary, merger.header);
-    const write = (records: BodyRecord[]): void => {
-      writer.append(records);
-      written.records += records.length;
-      for (const record of records) if (record.type === 'step') written.requests += record.count;
-    };
+    const merged = new MergedOutput(temporary, merger.header);
     const finished = new Set<number>();
     const feed = (worker: number, records: readonly BodyRecord[]): void => {
       for (const record of records) merger.add(worker, record);
@@ -59,22 +46,20 @@ export function mergeFiles(files: readonly string[], output: string, options: { 
     firstPieces.forEach((records, worker) => feed(worker, records));
     for (let worker = merger.laggard(); worker !== undefined; worker = merger.laggard()) {
       feed(worker, tails[worker]!.read(PIECE));
-      write(merger.take());
+      merged.write(merger.take());
     }
     // A stream closed by its end record: anything after it is still read, and a torn tail noted.
     tails.forEach((tail, worker) => {
       if (!finished.has(worker)) feed(worker, tail.readToEnd());
     });
-    const end = merger.end();
-    write([...merger.take(), end]);
-    written.status = end.status;
-    writer.close();
+    merged.write(merger.take());
+    const summary = merged.close(merger.end());
     renameSync(temporary, output);
+    return summary;
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
-  return written;
 }
 
 function mustOpen(file: string): void {

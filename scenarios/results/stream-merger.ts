@@ -250,3 +250,20 @@ function shiftRecord(record: BodyRecord, shift: number): BodyRecord {
       return typeof record.t === 'number' ? { ...record, t: at(record.t) } : record;
   }
 }
+
+/**
+ * Seconds per interval record: the header says it. For streams written before headers did, the
+ * most common duration of the generator records read so far (one per interval), else of the step
+ * records; 1 s when there are none.
+ */
+export function recordingInterval(header: HeaderRecord, streams: ReadonlyArray<readonly BodyRecord[]>): number {
+  if (header.intervalS !== undefined) return header.intervalS;
+  for (const type of ['generator', 'step'] as const) {
+    const seen = new Map<number, number>();
+    for (const records of streams) for (const record of records) if (record.type === type) seen.set(record.dur, (seen.get(record.dur) ?? 0) + 1);
+    let best: number | undefined;
+    for (const [dur, n] of seen) if (dur > 0 && (best === undefined || n > seen.get(best)!)) best = dur;
+    if (best !== undefined) return best;
+  }
+  return 1;
+}

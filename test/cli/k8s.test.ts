@@ -146,6 +146,21 @@ phases: [ { name: p, executor: constant-vus, vus: 1, duration: 1s } ]
       assert.equal(result.stdout, '');
     });
 
+    it('a capacity search split across pods (each level is judged as it runs)', async () => {
+      const file = write(
+        'search.yaml',
+        `name: search
+target: http://shop:8080
+flows: [ { name: f, steps: [ { name: s, request: { url: / } } ] } ]
+phases: [ { name: find, executor: capacity-search, from: 10, to: 20, slo: { p99: 1s } } ]
+`,
+      );
+      const result = await runCli(['k8s', file, '--parallelism', '2']);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /phase find is a capacity-search/);
+      assert.equal(result.stdout, '');
+    });
+
     it('--parallelism 0, 1.5 or missing', async () => {
       const scenario = checkoutScenario('bad', 'http://shop:8080');
       for (const n of ['0', '1.5', '-2']) {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { summarise } from '../../reports/summary.js';
-import { mergeResults } from '../../scenarios/results/merge-streams.js';
+import { mergeResults } from '../helpers/merge-results.js';
 import { readResults } from '../../scenarios/results/results-reader.js';
 import { runCli, spawnCli } from '../helpers/cli.js';
 

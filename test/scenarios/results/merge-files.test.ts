@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeWorkerStream } from '../../../bench/lib/worker-stream.js';
 import { mergeFiles } from '../../../scenarios/results/merge-files.js';
-import { mergeResults } from '../../../scenarios/results/merge-streams.js';
+import { mergeResults } from '../../helpers/merge-results.js';
 import { readResults, ResultsFileError } from '../../../scenarios/results/results-reader.js';
 import { CLI_PATH } from '../../helpers/cli.js';
 import { testHeader } from '../../helpers/stream-header.js';

@@ -7,8 +7,8 @@ import { summarise } from '../../../reports/summary.js';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMicros } from '../../../scenarios/results/histogram.js';
 import { readEncodedBuckets } from '../../../scenarios/results/histogram-decode.js';
 import { sumEncodedHistograms } from '../../../scenarios/results/histogram-sum.js';
-import { mergeResults, MergeRefusedError } from '../../../scenarios/results/merge-streams.js';
-import type { MergedStream } from '../../../scenarios/results/merge-streams.js';
+import { MergeRefusedError } from '../../../scenarios/results/merge-checks.js';
+import { mergeResults, type MergedStream } from '../../helpers/merge-results.js';
 import type { BodyRecord, EndRecord, IterationIntervalRecord, StepIntervalRecord } from '../../../scenarios/results/results-format.js';
 import { readResults } from '../../../scenarios/results/results-reader.js';
 import type { Results } from '../../../scenarios/results/results-reader.js';
@@ -16,9 +16,9 @@ import { ResultsWriter } from '../../../scenarios/results/results-writer.js';
 import { mulberry32 } from '../../helpers/mulberry32.js';
 import { KnownStream } from '../../reports/gates/known-stream.js';
 
-// `loadtest merge` as a pure function: worker streams built with known latencies, merged, and the
-// merged stream judged by the same summary the reports use — which must say exactly what one
-// stream holding every worker's requests says.
+// The merge engine (stream-merger.ts) over whole streams: worker streams built with known
+// latencies, merged, and the merged stream judged by the same summary the reports use — which must
+// say exactly what one stream holding every worker's requests says.
 
 let dir: string;
 before(() => (dir = mkdtempSync(join(tmpdir(), 'loadtest-merge-'))));
